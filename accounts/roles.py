@@ -1,0 +1,119 @@
+"""The university's roles (IS §4, REQUIREMENTS A7) as groups with their model permissions.
+
+A role is a ``django.contrib.auth`` group whose name is the stable code below; labels are
+translated in the UI. ``ROLE_PERMISSIONS`` is the single source of which model permissions a
+role holds. The data migration creates the groups; after every ``migrate`` the spec is applied
+again so permissions of models added by later migrations reach their roles.
+Object-level rights (responsible for *this* system, head of *this* unit) are django-guardian
+object permissions, not listed here.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+RECTOR = "rector"
+VICE_RECTOR = "vice_rector"
+UNIT_HEAD = "unit_head"
+HR_HEAD = "hr_head"
+HR_OFFICER = "hr_officer"
+IS_RESPONSIBLE = "is_responsible"
+TEACHER = "teacher"
+STUDENT = "student"
+PARENT = "parent"
+QUALITY = "quality"
+IT_DEPARTMENT = "it_department"
+AUDITOR = "auditor"
+
+ROLE_LABELS = {
+    RECTOR: _("Rector"),
+    VICE_RECTOR: _("Vice-rector / director"),
+    UNIT_HEAD: _("Head of unit"),
+    HR_HEAD: _("Head of HR"),
+    HR_OFFICER: _("HR officer"),
+    IS_RESPONSIBLE: _("IS-responsible person"),
+    TEACHER: _("Teacher"),
+    STUDENT: _("Student"),
+    PARENT: _("Parent"),
+    QUALITY: _("Quality department"),
+    IT_DEPARTMENT: _("IT department"),
+    AUDITOR: _("Auditor"),
+}
+
+ALL_ROLES = list(ROLE_LABELS)
+
+_VIEW_ORG = ["accounts.view_department", "accounts.view_position"]
+_VIEW_PEOPLE = ["accounts.view_user", *_VIEW_ORG]
+_MANAGE_PEOPLE = [
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_user",
+    "accounts.add_department",
+    "accounts.change_department",
+    "accounts.view_department",
+    "accounts.add_position",
+    "accounts.change_position",
+    "accounts.view_position",
+]
+_CALENDAR = [
+    "kstu.add_calendaroverride",
+    "kstu.change_calendaroverride",
+    "kstu.delete_calendaroverride",
+    "kstu.view_calendaroverride",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride"],
+    VICE_RECTOR: [*_VIEW_PEOPLE],
+    UNIT_HEAD: [*_VIEW_ORG],
+    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR],
+    HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride"],
+    IS_RESPONSIBLE: [*_VIEW_PEOPLE],
+    TEACHER: [*_VIEW_ORG],
+    STUDENT: [],
+    PARENT: [],
+    QUALITY: [*_VIEW_ORG],
+    IT_DEPARTMENT: [*_VIEW_PEOPLE, *_CALENDAR],
+    AUDITOR: [*_VIEW_PEOPLE],
+}
+
+# Roles whose members work in the admin site (the project card: HR through the admin).
+STAFF_ROLES = {HR_HEAD, HR_OFFICER, IT_DEPARTMENT}
+
+
+def role_label(code: str) -> str:
+    return str(ROLE_LABELS.get(code, code))
+
+
+def sync_roles(apps=None) -> None:
+    """Create every role group and give it exactly the permissions of the spec that exist.
+
+    Works with the historical app registry inside a migration and the live one afterwards.
+    Idempotent: running it twice changes nothing.
+    """
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    for code, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=code)
+        wanted = []
+        for dotted in perm_names:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        current = set(group.permissions.values_list("pk", flat=True))
+        if current != {p.pk for p in wanted}:
+            group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    from django.apps import apps as live_apps
+
+    # post_migrate is sent once per app; permissions of every app exist after the last one.
+    if sender is list(live_apps.get_app_configs())[-1]:
+        sync_roles()

@@ -1,0 +1,1 @@
+"""Audit models arrive with the audit issue; history bases live in audit.history."""

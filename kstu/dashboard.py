@@ -1,0 +1,111 @@
+"""What each role sees on its dashboard.
+
+Cards point at working pages; a card whose feature is not built yet says so plainly
+instead of linking to nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    text: str
+    url_name: str | None = None
+    url: str | None = field(default=None)
+
+
+def _card(title, text, url_name=None) -> Card:
+    url = None
+    if url_name:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            url = None
+    return Card(title=title, text=text, url_name=url_name, url=url)
+
+
+def _common():
+    return [
+        _card(
+            _("My profile"), _("Your contact details, department and position."), "accounts:profile"
+        ),
+    ]
+
+
+_ROLE_CARDS = {
+    roles.RECTOR: lambda: [
+        _card(
+            _("University structure"),
+            _("Institutes, faculties, chairs and units."),
+            "admin:accounts_department_changelist",
+        ),
+        _card(_("Audit log"), _("Who changed what, and when — arrives with the audit module.")),
+    ],
+    roles.VICE_RECTOR: lambda: [
+        _card(_("Units' data"), _("Timely filling of forms in your units — coming soon.")),
+    ],
+    roles.UNIT_HEAD: lambda: [
+        _card(_("My unit"), _("Staff of your unit and their access — coming soon.")),
+        _card(_("Course approvals"), _("E-course review by the department — coming soon.")),
+    ],
+    roles.HR_HEAD: lambda: [
+        _card(
+            _("Employees"),
+            _("Register and update employees in the admin site."),
+            "admin:accounts_user_changelist",
+        ),
+        _card(_("Visa queue"), _("Registration requests awaiting your visa — coming soon.")),
+        _card(
+            _("Working-day calendar"),
+            _("Days moved or declared by decree."),
+            "admin:kstu_calendaroverride_changelist",
+        ),
+    ],
+    roles.HR_OFFICER: lambda: [
+        _card(
+            _("Employees"),
+            _("Register and update employees in the admin site."),
+            "admin:accounts_user_changelist",
+        ),
+        _card(_("HR documents"), _("Electronic HR documents — coming soon.")),
+    ],
+    roles.IS_RESPONSIBLE: lambda: [
+        _card(_("Access queue"), _("Access grants and revocations due — coming soon.")),
+        _card(_("Locked accounts"), _("Accounts waiting for an unlock — coming soon.")),
+    ],
+    roles.TEACHER: lambda: [
+        _card(_("My courses"), _("E-learning courses you teach — coming soon.")),
+    ],
+    roles.STUDENT: lambda: [
+        _card(_("My grades"), _("Module results, exam sessions and ratings — coming soon.")),
+        _card(_("Learning resources"), _("Courses and materials — coming soon.")),
+    ],
+    roles.PARENT: lambda: [
+        _card(_("My child's results"), _("Grades and contract payments — coming soon.")),
+    ],
+    roles.QUALITY: lambda: [
+        _card(_("Course monitoring"), _("Teachers' e-learning work and surveys — coming soon.")),
+    ],
+    roles.IT_DEPARTMENT: lambda: [
+        _card(_("Users"), _("Accounts of the university."), "admin:accounts_user_changelist"),
+        _card(_("Information systems"), _("The register of systems — coming soon.")),
+    ],
+    roles.AUDITOR: lambda: [
+        _card(_("Audit log"), _("Who changed what, and when — arrives with the audit module.")),
+    ],
+}
+
+
+def dashboard_sections(user) -> list[tuple[str, list[Card]]]:
+    """[(role label, cards)] for each role the user holds, in the order of ``ROLE_LABELS``."""
+    sections = [(str(_("For everyone")), _common())]
+    for code in roles.ALL_ROLES:
+        if user.has_role(code):
+            sections.append((roles.role_label(code), _ROLE_CARDS[code]()))
+    return sections

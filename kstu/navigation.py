@@ -1,0 +1,26 @@
+"""Role-aware navigation of the UI shell."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def navigation_for(user) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    items = [
+        NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
+        NavItem(_("My profile"), reverse("accounts:profile"), "profile"),
+    ]
+    if user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    items.append(NavItem(_("API"), reverse("api-docs"), "api"))
+    return items
