@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Department, Position, User
+from audit.models import AuthEvent
+from audit.services import event_record
 
 
 @admin.register(User)
@@ -74,12 +76,39 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Opening another person's card shows their personal data: that view is audited.
+        if request.method == "GET" and str(request.user.pk) != str(object_id):
+            target = self.get_object(request, object_id)
+            if target is not None:
+                event_record(
+                    action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+                    request=request,
+                    user=request.user,
+                    target=target,
+                    details={"where": "admin"},
+                )
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # Only a superuser hands out superuser or individual permissions.
         if not request.user.is_superuser:
             fields += ["is_superuser", "user_permissions"]
         return fields
+
+    def has_change_permission(self, request, obj=None):
+        # A non-superuser who may change users (HR) must not change a superuser: resetting
+        # the superuser's password or e-mail would hand them the superuser's account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Department)

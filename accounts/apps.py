@@ -12,3 +12,8 @@ class AccountsConfig(AppConfig):
 
         # Later migrations add models; their permissions reach the roles after each migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+
+        from audit.selectors import register_history_access
+
+        # A user may read the history of their own account.
+        register_history_access("accounts.user", lambda viewer, obj: viewer.pk == obj.pk)

@@ -60,19 +60,33 @@ _CALENDAR = [
     "kstu.view_calendaroverride",
 ]
 
+_AUDIT = ["audit.browse_audit", "audit.view_authevent", "audit.view_auditseal"]
+
+# The register of information systems: the IT department maintains it (systems are taken
+# out of use, not deleted); roles that handle or oversee access requests read it.
+_VIEW_REGISTRY = ["registry.view_informationsystem", "registry.view_reportsection"]
+_MANAGE_REGISTRY = [
+    "registry.add_informationsystem",
+    "registry.change_informationsystem",
+    "registry.view_informationsystem",
+    "registry.add_reportsection",
+    "registry.change_reportsection",
+    "registry.view_reportsection",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride"],
-    VICE_RECTOR: [*_VIEW_PEOPLE],
-    UNIT_HEAD: [*_VIEW_ORG],
-    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR],
-    HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride"],
-    IS_RESPONSIBLE: [*_VIEW_PEOPLE],
+    RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride", *_AUDIT, *_VIEW_REGISTRY],
+    VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
+    UNIT_HEAD: [*_VIEW_ORG, *_VIEW_REGISTRY],
+    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY],
+    HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride", *_VIEW_REGISTRY],
+    IS_RESPONSIBLE: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
     TEACHER: [*_VIEW_ORG],
     STUDENT: [],
     PARENT: [],
-    QUALITY: [*_VIEW_ORG],
-    IT_DEPARTMENT: [*_VIEW_PEOPLE, *_CALENDAR],
-    AUDITOR: [*_VIEW_PEOPLE],
+    QUALITY: [*_VIEW_ORG, *_VIEW_REGISTRY],
+    IT_DEPARTMENT: [*_VIEW_PEOPLE, *_CALENDAR, *_MANAGE_REGISTRY],
+    AUDITOR: [*_VIEW_PEOPLE, *_AUDIT, *_VIEW_REGISTRY],
 }
 
 # Roles whose members work in the admin site (the project card: HR through the admin).

@@ -45,7 +45,8 @@ _ROLE_CARDS = {
             _("Institutes, faculties, chairs and units."),
             "admin:accounts_department_changelist",
         ),
-        _card(_("Audit log"), _("Who changed what, and when — arrives with the audit module.")),
+        _card(_("Audit log"), _("Who changed what, when, and the values before and after."),
+              "audit:browser"),
     ],
     roles.VICE_RECTOR: lambda: [
         _card(_("Units' data"), _("Timely filling of forms in your units — coming soon.")),
@@ -77,6 +78,7 @@ _ROLE_CARDS = {
     ],
     roles.IS_RESPONSIBLE: lambda: [
         _card(_("Access queue"), _("Access grants and revocations due — coming soon.")),
+        _card(_("My systems"), _("Systems you are responsible for."), "registry:list"),
         _card(_("Locked accounts"), _("Accounts waiting for an unlock — coming soon.")),
     ],
     roles.TEACHER: lambda: [
@@ -94,10 +96,15 @@ _ROLE_CARDS = {
     ],
     roles.IT_DEPARTMENT: lambda: [
         _card(_("Users"), _("Accounts of the university."), "admin:accounts_user_changelist"),
-        _card(_("Information systems"), _("The register of systems — coming soon.")),
+        _card(
+            _("Information systems"),
+            _("The register of systems, responsible persons and renewals."),
+            "registry:list",
+        ),
     ],
     roles.AUDITOR: lambda: [
-        _card(_("Audit log"), _("Who changed what, and when — arrives with the audit module.")),
+        _card(_("Audit log"), _("Who changed what, when, and the values before and after."),
+              "audit:browser"),
     ],
 }
 

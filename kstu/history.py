@@ -1,8 +1,14 @@
-"""Common base for every historical model: who acted and from which network address.
+"""Common base for every historical model: who acted, under which login, from which address.
 
-Every tracked model declares ``history = tracked()`` (HistoricalRecords with this base)
-so each history row carries the request's client address
-next to the acting user that django-simple-history records itself.
+Every tracked model declares ``history = tracked()``: django-simple-history's HistoricalRecords
+with this project's choices —
+
+* the acting user is kept as a plain id (no foreign key), so history rows are never touched
+  when a user is deleted: audit rows are append-only (the audit app's triggers refuse UPDATE
+  and DELETE), and a cascading ``SET NULL`` would be an UPDATE;
+* the user's login at the time of the change is copied onto the row (REQUIREMENTS §F: the
+  record names the user's login even if the account is renamed or removed later);
+* the request's client address (``kstu.net.client_ip``) is recorded.
 """
 
 from django.db import models
@@ -15,20 +21,36 @@ from kstu.net import client_ip
 
 
 class RequestMetaHistory(models.Model):
+    history_username = models.CharField(_("login"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
 
     class Meta:
         abstract = True
 
 
-def tracked(**kwargs) -> HistoricalRecords:
-    """The project's HistoricalRecords: with the network address of the acting request."""
+def history_options(**kwargs) -> dict:
+    """Keyword arguments of the project's HistoricalRecords (see the module docstring)."""
     kwargs.setdefault("bases", [RequestMetaHistory])
-    return HistoricalRecords(**kwargs)
+    kwargs.setdefault(
+        "history_user_id_field", models.BigIntegerField(null=True, blank=True, db_index=True)
+    )
+    return kwargs
+
+
+def tracked(**kwargs) -> HistoricalRecords:
+    """The project's HistoricalRecords for a model of ours: ``history = tracked()``."""
+    return HistoricalRecords(**history_options(**kwargs))
 
 
 @receiver(pre_create_historical_record)
-def _add_request_address(sender, history_instance, **kwargs):
+def _add_request_meta(sender, history_instance, history_user=None, **kwargs):
+    if not hasattr(history_instance, "ip_address"):
+        return
     request = getattr(HistoricalRecords.context, "request", None)
-    if request is not None and hasattr(history_instance, "ip_address"):
+    if request is not None:
         history_instance.ip_address = client_ip(request)
+    user = history_user
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        history_instance.history_username = user.get_username()

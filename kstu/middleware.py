@@ -1,7 +1,32 @@
-"""Cross-cutting middleware: the user's preferred language and security headers."""
+"""Cross-cutting middleware: the interface language and security headers."""
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class KyrgyzFirstLocaleMiddleware:
+    """The language is the one chosen in this browser (cookie), else Kyrgyz.
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted: the
+    university's interface opens in Kyrgyz, the state language, and a person switches to
+    Russian or English with one click (remembered), or sets a preferred language in their
+    profile (``UserLanguageMiddleware``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class UserLanguageMiddleware:

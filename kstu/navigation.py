@@ -19,7 +19,10 @@ def navigation_for(user) -> list[NavItem]:
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
         NavItem(_("My profile"), reverse("accounts:profile"), "profile"),
+        NavItem(_("Information systems"), reverse("registry:list"), "registry"),
     ]
+    if user.has_perm("audit.browse_audit"):
+        items.append(NavItem(_("Audit log"), reverse("audit:browser"), "audit"))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     items.append(NavItem(_("API"), reverse("api-docs"), "api"))

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kstu.middleware.KyrgyzFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,6 +190,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: records every password change in the audit event log.
+    {"NAME": "audit.password_validation.PasswordChangeAuditor"},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 
@@ -273,6 +275,7 @@ EMAIL_BACKEND = env_str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -302,6 +305,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kstu.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    "seal-audit-rows": {
+        "task": "audit.tasks.seal_audit_rows",
+        "schedule": crontab(minute="*/5"),
+    },
+    "registry-renewal-reminders": {
+        "task": "registry.tasks.send_renewal_reminders",
+        "schedule": crontab(hour=8, minute=0),  # daily, 08:00 CELERY_TIMEZONE (Asia/Bishkek)
+    },
 }
 
 # --------------------------------------------------------------------------- API
@@ -330,6 +341,9 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# An index on (history_date, object id) as well as on history_date: the audit browser pages
+# by time and looks up an object's previous version.
+SIMPLE_HISTORY_DATE_INDEX = "Composite"
 
 # --------------------------------------------------------------------------- logging
 

@@ -1,5 +1,10 @@
 from django.urls import path
 
+from registry import views
+
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.system_list_view, name="list"),
+    path("<slug:code>/", views.system_detail_view, name="detail"),
+]

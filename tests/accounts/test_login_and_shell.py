@@ -77,3 +77,8 @@ def test_preferred_language_of_user_applies_without_a_cookie(client, make_user):
     client.force_login(make_user("u5", preferred_language="en"))
     html = client.get(reverse("dashboard")).content.decode()
     assert '<html lang="en">' in html
+
+
+def test_browser_language_does_not_override_kyrgyz_default(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.8")
+    assert '<html lang="ky">' in response.content.decode()
