@@ -72,9 +72,9 @@ class AuditSeal(models.Model):
 
     ``ranges`` maps each sealed table to ``[first_id, last_id]`` of the rows this seal covers;
     ``digests`` maps it to ``"id:digest"`` of each covered row, in id order, so a check can
-    name the first row that changed, vanished or appeared; ``columns`` records which columns were hashed
-    (so adding a column to a history table later does not break old digests). ``hash``
-    covers the previous seal's hash, the ranges, the columns and all digests.
+    name the first row that changed, vanished or appeared; ``columns`` records which columns
+    were hashed (so adding a column to a history table later does not break old digests).
+    ``hash`` covers the previous seal's hash, the ranges, the columns and all digests.
     """
 
     created_at = models.DateTimeField(_("sealed at"), default=timezone.now)
@@ -93,7 +93,6 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M} ({self.row_count})"
-
 
 
 # Models of Django and of libraries that carry rights: their before/after history is kept in

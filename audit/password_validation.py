@@ -25,8 +25,11 @@ class PasswordChangeAuditor:
             action=AuthEvent.Action.PASSWORD_CHANGE,
             request=request,
             user=user,
-            details={"by": "self" if by_self else (actor.get_username() if actor and
-                                                   actor.is_authenticated else "system")},
+            details={
+                "by": "self"
+                if by_self
+                else (actor.get_username() if actor and actor.is_authenticated else "system")
+            },
         )
 
     def get_help_text(self):

@@ -142,8 +142,16 @@ def _display(value) -> str:
 
 def _diff(model, current, previous) -> list[FieldChange]:
     changes = []
-    skip = {"history_id", "history_date", "history_change_reason", "history_type",
-            "history_user_id", "history_username", "ip_address", "history_relation"}
+    skip = {
+        "history_id",
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user_id",
+        "history_username",
+        "ip_address",
+        "history_relation",
+    }
     history_fields = {f.name: f for f in model._meta.concrete_fields}
     for f in model.instance_type._meta.concrete_fields:
         hist_field = history_fields.get(f.name)  # excluded fields (password) are absent

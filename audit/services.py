@@ -61,8 +61,9 @@ def row_digest(table: str, pk: int, row_json: str, columns: list[str]) -> str:
 
 
 def seal_hash(previous_hash: str, ranges: dict, columns: dict, digests: dict) -> str:
-    payload = "\x1e".join([previous_hash, _canonical(ranges), _canonical(columns),
-                           _canonical(digests)])
+    payload = "\x1e".join(
+        [previous_hash, _canonical(ranges), _canonical(columns), _canonical(digests)]
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

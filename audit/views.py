@@ -76,9 +76,17 @@ def history_export(request):
 
     def rows():
         yield [
-            _("Login"), _("Object type"), _("Object id"), _("Object"), _("Action"),
-            _("Time of entry"), _("Time of change"), _("Network address"), _("Field"),
-            _("Before"), _("After"),
+            _("Login"),
+            _("Object type"),
+            _("Object id"),
+            _("Object"),
+            _("Action"),
+            _("Time of entry"),
+            _("Time of change"),
+            _("Network address"),
+            _("Field"),
+            _("Before"),
+            _("After"),
         ]
         offset, batch = 0, 500
         while offset < CSV_LIMIT:
@@ -87,8 +95,14 @@ def history_export(request):
                 break
             for e in selectors.entries_for(keys):
                 base = [
-                    e.username, e.type_label, e.object_id, e.object_repr, e.action,
-                    _iso(e.entered_at), _iso(e.changed_at), e.ip_address or "",
+                    e.username,
+                    e.type_label,
+                    e.object_id,
+                    e.object_repr,
+                    e.action,
+                    _iso(e.entered_at),
+                    _iso(e.changed_at),
+                    e.ip_address or "",
                 ]
                 if not e.changes:
                     yield [*base, "", "", ""]
@@ -171,11 +185,29 @@ def event_export(request):
     _form, qs = _event_queryset(request)
 
     def rows():
-        yield [_("Time"), _("Action"), _("Login"), _("Network address"), _("User agent"),
-               _("Object type"), _("Object id"), _("Object"), _("Details")]
+        yield [
+            _("Time"),
+            _("Action"),
+            _("Login"),
+            _("Network address"),
+            _("User agent"),
+            _("Object type"),
+            _("Object id"),
+            _("Object"),
+            _("Details"),
+        ]
         for e in qs[:CSV_LIMIT].iterator(chunk_size=1000):
-            yield [_iso(e.occurred_at), e.get_action_display(), e.username, e.ip_address or "",
-                   e.user_agent, e.target_type, e.target_id, e.target_repr, e.details]
+            yield [
+                _iso(e.occurred_at),
+                e.get_action_display(),
+                e.username,
+                e.ip_address or "",
+                e.user_agent,
+                e.target_type,
+                e.target_id,
+                e.target_repr,
+                e.details,
+            ]
 
     return _csv_response(rows(), "audit-events")
 

@@ -45,8 +45,11 @@ _ROLE_CARDS = {
             _("Institutes, faculties, chairs and units."),
             "admin:accounts_department_changelist",
         ),
-        _card(_("Audit log"), _("Who changed what, when, and the values before and after."),
-              "audit:browser"),
+        _card(
+            _("Audit log"),
+            _("Who changed what, when, and the values before and after."),
+            "audit:browser",
+        ),
     ],
     roles.VICE_RECTOR: lambda: [
         _card(_("Units' data"), _("Timely filling of forms in your units — coming soon.")),
@@ -103,8 +106,11 @@ _ROLE_CARDS = {
         ),
     ],
     roles.AUDITOR: lambda: [
-        _card(_("Audit log"), _("Who changed what, when, and the values before and after."),
-              "audit:browser"),
+        _card(
+            _("Audit log"),
+            _("Who changed what, when, and the values before and after."),
+            "audit:browser",
+        ),
     ],
 }
 

@@ -143,10 +143,14 @@ def test_seal_task_seals_in_bounded_batches(settings):
         services.SEAL_MAX_ROWS = 2
         # The task seals everything that is old enough, in several seals.
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(services, "audit_seal_new_rows",
-                       lambda **kw: original_seal(max_rows=2, now=_later()))
-            mp.setattr(tasks, "audit_seal_new_rows",
-                       lambda **kw: original_seal(max_rows=2, now=_later()))
+            mp.setattr(
+                services,
+                "audit_seal_new_rows",
+                lambda **kw: original_seal(max_rows=2, now=_later()),
+            )
+            mp.setattr(
+                tasks, "audit_seal_new_rows", lambda **kw: original_seal(max_rows=2, now=_later())
+            )
             made = tasks.seal_audit_rows()
     finally:
         services.SEAL_MAX_ROWS = original

@@ -37,7 +37,10 @@ def _change_department_through_admin(client, hr_officer, dept, new_name):
 
 def test_a_change_shows_login_times_and_before_after_values(client, auditor, hr_officer):
     dept = Department.objects.create(
-        kind="chair", name_ky="Эски аталыш", name_ru="Старое", name_en="Old",
+        kind="chair",
+        name_ky="Эски аталыш",
+        name_ru="Старое",
+        name_en="Old",
         registration_code="CH-1",
     )
     _change_department_through_admin(client, hr_officer, dept, "Жаңы аталыш")
@@ -117,7 +120,10 @@ def test_browser_page_stays_within_query_budget(
 ):
     for i in range(30):
         Department.objects.create(
-            kind="chair", name_ky=f"К{i}", name_ru=f"К{i}", name_en=f"C{i}",
+            kind="chair",
+            name_ky=f"К{i}",
+            name_ru=f"К{i}",
+            name_en=f"C{i}",
             registration_code=f"Q-{i}",
         )
     client.force_login(auditor)
@@ -132,11 +138,17 @@ def test_browser_page_stays_within_query_budget(
 
 def test_logins_failures_and_logouts_are_logged(client, make_user):
     make_user("u1")
-    client.post(reverse("login"), {"username": "u1", "password": "wrong"},
-                HTTP_USER_AGENT="TestAgent/1.0", REMOTE_ADDR="192.0.2.7")
+    client.post(
+        reverse("login"),
+        {"username": "u1", "password": "wrong"},
+        HTTP_USER_AGENT="TestAgent/1.0",
+        REMOTE_ADDR="192.0.2.7",
+    )
     failed = AuthEvent.objects.get(action=AuthEvent.Action.LOGIN_FAILED)
     assert (failed.username, failed.ip_address, failed.user_agent) == (
-        "u1", "192.0.2.7", "TestAgent/1.0"
+        "u1",
+        "192.0.2.7",
+        "TestAgent/1.0",
     )
     client.post(reverse("login"), {"username": "u1", "password": "Str0ng#Pass"})
     client.post(reverse("logout"))

@@ -18,10 +18,15 @@ EXEMPT = {
 
 
 def _is_tracked(model) -> bool:
-    return any(
-        getattr(h, "instance_type", None) is model for h in apps.get_models()
-        if issubclass(h, HistoricalChanges)
-    ) or model in simple_history_registered.values() or hasattr(model, "history")
+    return (
+        any(
+            getattr(h, "instance_type", None) is model
+            for h in apps.get_models()
+            if issubclass(h, HistoricalChanges)
+        )
+        or model in simple_history_registered.values()
+        or hasattr(model, "history")
+    )
 
 
 def test_every_installed_model_is_tracked_or_exempt_with_a_reason():
