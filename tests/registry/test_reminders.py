@@ -147,3 +147,32 @@ def test_gone_or_retired_systems_and_past_dates_send_nothing(
     with _at(today):
         assert _run_sweep(django_capture_on_commit_callbacks) == 0
     assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_the_same_moment_send_each_reminder_once(zoom, mailoutbox):
+    """Two real database connections run the sweep concurrently; the claim decides."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            send_renewal_reminders()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with _at(RENEWAL - dt.timedelta(days=30)):
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert not errors
+    assert len(mailoutbox) == 2  # two responsible persons, one message each
