@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import roles
 from accounts.models import Department, Position, User
 from audit.models import AuthEvent
 from audit.services import event_record
@@ -93,9 +94,14 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        actor = request.user
         # Only a superuser hands out superuser or individual permissions.
-        if not request.user.is_superuser:
+        if not actor.is_superuser:
             fields += ["is_superuser", "user_permissions"]
+            # Roles and admin-site access are privileges: the IT department grants them
+            # (HR registers people but cannot raise anyone's rights, least of all its own).
+            if not actor.has_role(roles.IT_DEPARTMENT) or (obj is not None and obj.pk == actor.pk):
+                fields += ["groups", "is_staff"]
         return fields
 
     def has_change_permission(self, request, obj=None):

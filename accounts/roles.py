@@ -85,7 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     STUDENT: [],
     PARENT: [],
     QUALITY: [*_VIEW_ORG, *_VIEW_REGISTRY],
-    IT_DEPARTMENT: [*_VIEW_PEOPLE, *_CALENDAR, *_MANAGE_REGISTRY],
+    # IT runs the accounts: it may change a card, and is the one role that grants roles.
+    IT_DEPARTMENT: [*_VIEW_PEOPLE, "accounts.change_user", *_CALENDAR, *_MANAGE_REGISTRY],
     AUDITOR: [*_VIEW_PEOPLE, *_AUDIT, *_VIEW_REGISTRY],
 }
 

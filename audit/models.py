@@ -14,11 +14,12 @@ PostgreSQL triggers (``audit.triggers``) refuse UPDATE and DELETE on all of thes
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuthEvent(models.Model):
     class Action(models.TextChoices):
-        LOGIN = "login", _("Login")
+        LOGIN = "login", pgettext_lazy("audit event", "Login")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logout")
         LOCKOUT = "lockout", _("Account locked")
@@ -102,10 +103,12 @@ def _register_library_models() -> None:
     from guardian.models import GroupObjectPermission, UserObjectPermission
     from simple_history import register
 
-    from kstu.history import history_options
+    from kstu.history import ProjectHistoricalRecords, history_options
 
     for model in (Group, UserObjectPermission, GroupObjectPermission):
-        register(model, app="audit", **history_options())
+        register(
+            model, app="audit", records_class=ProjectHistoricalRecords, **history_options()
+        )
 
 
 _register_library_models()

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
@@ -82,9 +82,17 @@ def _where(filters: Filters, model) -> tuple[str, list]:
         clauses.append("history_username = %s")
         params.append(filters.user)
     if filters.object_id:
-        pk_column = model.instance_type._meta.pk.column
-        clauses.append(f"{connection.ops.quote_name(pk_column)}::text = %s")
-        params.append(filters.object_id)
+        pk = model.instance_type._meta.pk
+        try:
+            value = pk.to_python(filters.object_id)
+        except ValidationError:
+            value = None
+        if value is None:
+            clauses.append("FALSE")  # an id of the wrong shape matches nothing
+        else:
+            # Compared as its own type (not ::text) so the index on the id column is used.
+            clauses.append(f"{connection.ops.quote_name(pk.column)} = %s")
+            params.append(value)
     if filters.date_from:
         clauses.append("history_date >= %s")
         params.append(_start_of(filters.date_from))

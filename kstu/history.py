@@ -28,6 +28,18 @@ class RequestMetaHistory(models.Model):
         abstract = True
 
 
+class ProjectHistoricalRecords(HistoricalRecords):
+    """Adds an index for the audit browser's "changes by this login" filter."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(fields=["history_username", "history_date", "history_id"]),
+        )
+        return options
+
+
 def history_options(**kwargs) -> dict:
     """Keyword arguments of the project's HistoricalRecords (see the module docstring)."""
     kwargs.setdefault("bases", [RequestMetaHistory])
@@ -39,7 +51,7 @@ def history_options(**kwargs) -> dict:
 
 def tracked(**kwargs) -> HistoricalRecords:
     """The project's HistoricalRecords for a model of ours: ``history = tracked()``."""
-    return HistoricalRecords(**history_options(**kwargs))
+    return ProjectHistoricalRecords(**history_options(**kwargs))
 
 
 @receiver(pre_create_historical_record)

@@ -28,7 +28,7 @@ def _manage(*args: str) -> None:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kstu.settings")
-    var_dir = Path(os.environ.get("KSTU_VAR_DIR", BASE_DIR / "var"))
+    var_dir = Path(os.environ.get("KSTU_VAR_DIR", BASE_DIR / "var")).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     host = os.environ.get("KSTU_HOST", "127.0.0.1")
     port = os.environ.get("KSTU_PORT", "8000")

@@ -39,7 +39,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-VAR_DIR = Path(env_str("KSTU_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env_str("KSTU_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 # --------------------------------------------------------------------------- core
 
@@ -158,10 +158,21 @@ def _celery_broker_url(redis_url: str) -> str:
     return redis_url
 
 
+def _redis_with_db(redis_url: str, db: int) -> str:
+    """The same Redis server, another logical database (the cache never shares the broker's:
+    clearing the cache must not drop queued tasks)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        return f"unix://{parts.path}?db={db}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": env_str("CACHE_URL") or _redis_with_db(REDIS_URL, 1),
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kstu"),
     }
 }

@@ -149,15 +149,6 @@ def _celery_eager():
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """Overrides the project-wide ``cache.clear()``: that FLUSHDB would also wipe the broker's
-    queue bindings in the same Redis database, under the running worker's feet."""
-    cache.delete(HEARTBEAT_KEY)
-    yield
-    cache.delete(HEARTBEAT_KEY)
-
-
 def _delivered_messages(mail_dir: Path) -> list[email.message.EmailMessage]:
     """Messages the file-based backend wrote (each followed by a line of 79 dashes)."""
     separator = b"-" * 79

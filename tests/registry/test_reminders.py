@@ -150,11 +150,26 @@ def test_gone_or_retired_systems_and_past_dates_send_nothing(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_sweeping_at_the_same_moment_send_each_reminder_once(zoom, mailoutbox):
+def test_two_workers_sweeping_at_the_same_moment_send_each_reminder_once(
+    it_officer, responsible_ky, responsible_en, mailoutbox
+):
     """Two real database connections run the sweep concurrently; the claim decides."""
     import threading
 
     from django.db import connection
+
+    from registry.models import InformationSystem
+
+    # Transactional tests start from emptied tables, so this test brings its own system.
+    subscription = InformationSystem.objects.create(
+        code="video-meetings",
+        name_ky="Видео",
+        name_ru="Видео",
+        name_en="Video",
+        renewal_date=RENEWAL,
+    )
+    for person in (responsible_ky, responsible_en):
+        system_assign_responsible(actor=it_officer, system=subscription, user=person)
 
     barrier = threading.Barrier(2)
     errors = []
