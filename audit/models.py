@@ -106,9 +106,7 @@ def _register_library_models() -> None:
     from kstu.history import ProjectHistoricalRecords, history_options
 
     for model in (Group, UserObjectPermission, GroupObjectPermission):
-        register(
-            model, app="audit", records_class=ProjectHistoricalRecords, **history_options()
-        )
+        register(model, app="audit", records_class=ProjectHistoricalRecords, **history_options())
 
 
 _register_library_models()

@@ -146,12 +146,14 @@ def test_hr_officer_cannot_grant_roles_or_admin_access(client, hr_officer, emplo
 def test_it_department_grants_roles_to_others_but_not_to_itself(client, make_user, employee):
     it = make_user("itboss", roles=[roles.IT_DEPARTMENT], is_staff=True)
     client.force_login(it)
-    assert 'name="groups"' in client.get(
-        reverse("admin:accounts_user_change", args=[employee.pk])
-    ).content.decode()
-    assert 'name="groups"' not in client.get(
-        reverse("admin:accounts_user_change", args=[it.pk])
-    ).content.decode()
+    assert (
+        'name="groups"'
+        in client.get(reverse("admin:accounts_user_change", args=[employee.pk])).content.decode()
+    )
+    assert (
+        'name="groups"'
+        not in client.get(reverse("admin:accounts_user_change", args=[it.pk])).content.decode()
+    )
 
 
 def test_hr_officer_cannot_make_someone_superuser(client, hr_officer, employee):

@@ -196,3 +196,12 @@ def test_history_of_an_unknown_type_is_not_found(client, auditor):
     client.force_login(auditor)
     url = reverse("audit:object-history", args=["accounts", "nosuchmodel", 1])
     assert client.get(url).status_code == 404
+
+
+def test_signing_in_adds_no_empty_change_to_the_users_history(client, make_user):
+    user = make_user("u9")
+    before = user.history.count()
+    client.post(reverse("login"), {"username": "u9", "password": "Str0ng#Pass"})
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before
