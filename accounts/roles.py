@@ -74,20 +74,49 @@ _MANAGE_REGISTRY = [
     "registry.view_reportsection",
 ]
 
+# Account lifecycle (IS §3): HR files requests and records orders, the HR head puts the visa;
+# responsible persons act on tasks of *their* systems (checked per system in the services).
+_HR_LIFECYCLE = [
+    "accounts.add_registrationrequest",
+    "accounts.change_registrationrequest",
+    "accounts.view_registrationrequest",
+    "accounts.view_requestedsystem",
+    "accounts.add_personnelorder",
+    "accounts.view_personnelorder",
+    "accounts.view_accessgrant",
+    "accounts.view_agreementacceptance",
+]
+_HR_HEAD_LIFECYCLE = [*_HR_LIFECYCLE, "accounts.visa_registrationrequest"]
+_IS_RESPONSIBLE_LIFECYCLE = [
+    "accounts.view_accessgrant",
+    "accounts.add_accessrestriction",
+    "accounts.change_accessrestriction",
+    "accounts.view_accessrestriction",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride", *_AUDIT, *_VIEW_REGISTRY],
     VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
     UNIT_HEAD: [*_VIEW_ORG, *_VIEW_REGISTRY],
-    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY],
-    HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride", *_VIEW_REGISTRY],
-    IS_RESPONSIBLE: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
+    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY, *_HR_HEAD_LIFECYCLE],
+    HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride", *_VIEW_REGISTRY, *_HR_LIFECYCLE],
+    IS_RESPONSIBLE: [*_VIEW_PEOPLE, *_VIEW_REGISTRY, *_IS_RESPONSIBLE_LIFECYCLE],
     TEACHER: [*_VIEW_ORG],
     STUDENT: [],
     PARENT: [],
     QUALITY: [*_VIEW_ORG, *_VIEW_REGISTRY],
     # IT runs the accounts: it may change a card, and is the one role that grants roles.
     IT_DEPARTMENT: [*_VIEW_PEOPLE, "accounts.change_user", *_CALENDAR, *_MANAGE_REGISTRY],
-    AUDITOR: [*_VIEW_PEOPLE, *_AUDIT, *_VIEW_REGISTRY],
+    AUDITOR: [
+        *_VIEW_PEOPLE,
+        *_AUDIT,
+        *_VIEW_REGISTRY,
+        "accounts.view_registrationrequest",
+        "accounts.view_accessgrant",
+        "accounts.view_personnelorder",
+        "accounts.view_agreementacceptance",
+        "accounts.view_accessrestriction",
+    ],
 }
 
 # Roles whose members work in the admin site (the project card: HR through the admin).

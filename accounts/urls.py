@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views
 
@@ -6,4 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("", include("accounts.urls_requests")),
+    path("", include("accounts.urls_grants")),
+    path("", include("accounts.urls_agreement")),
+    path("", include("accounts.urls_profile")),
+    path("", include("accounts.urls_restrictions")),
 ]
