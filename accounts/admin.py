@@ -1,10 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
-from accounts.models import Department, Position, User
+from accounts.models import (
+    AccessGrant,
+    AccessRestriction,
+    AccountActivation,
+    AgreementAcceptance,
+    AgreementVersion,
+    Department,
+    PersonnelOrder,
+    Position,
+    RegistrationRequest,
+    RequestedSystem,
+    User,
+)
 from audit.models import AuthEvent
 from audit.services import event_record
 
@@ -131,3 +144,131 @@ class PositionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name_ky", "name_ru", "name_en", "is_teaching"]
     list_filter = ["is_teaching"]
     search_fields = ["code", "name_ky", "name_ru", "name_en"]
+
+
+# --------------------------------------------------------------------------- account lifecycle
+# HR officers work here (the project card: HR through the admin site). State changes go through
+# the services (the web pages and the actions below), so the change forms are read-only.
+
+
+class _ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Rows that only services create or change: the admin lists, filters and shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestedSystemInline(admin.TabularInline):
+    model = RequestedSystem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["system", "access_level"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegistrationRequest)
+class RegistrationRequestAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "full_name",
+        "department",
+        "position",
+        "status",
+        "created_at",
+        "visa_by",
+        "account",
+    ]
+    list_filter = ["status", "department", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["department", "position", "visa_by", "account"]
+    search_fields = ["last_name", "first_name", "patronymic", "personal_email", "mobile_phone"]
+    date_hierarchy = "created_at"
+    inlines = [RequestedSystemInline]
+    exclude = ["tracking_token"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("open", _("Open, not yet due"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.filter(status=AccessGrant.Status.PENDING, due_at__lt=now)
+        if self.value() == "open":
+            return queryset.filter(status=AccessGrant.Status.PENDING, due_at__gte=now)
+        return queryset
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "user",
+        "system",
+        "kind",
+        "access_level",
+        "status",
+        "due_at",
+        "reminded_at",
+        "escalated_at",
+        "decided_by",
+    ]
+    list_filter = [OverdueFilter, "status", "kind", "system", "user__department"]
+    list_select_related = ["user", "system", "decided_by"]
+    search_fields = ["user__last_name", "user__first_name", "user__username"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(PersonnelOrder)
+class PersonnelOrderAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "kind", "user", "approved_on", "effective_on", "applied_at"]
+    list_filter = ["kind", ("approved_on", admin.DateFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["number", "user__last_name", "user__first_name", "user__username"]
+    date_hierarchy = "approved_on"
+
+
+@admin.register(AccountActivation)
+class AccountActivationAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "created_at", "expires_at", "used_at", "created_by"]
+    list_select_related = ["user", "created_by"]
+    search_fields = ["user__username", "user__last_name"]
+    exclude = ["token_hash"]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(SimpleHistoryAdmin):
+    """A new version is a new row: texts already accepted are never edited."""
+
+    list_display = ["version", "published_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementAcceptance)
+class AgreementAcceptanceAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "version", "accepted_at", "ip_address"]
+    list_filter = ["version"]
+    list_select_related = ["user", "version"]
+    search_fields = ["user__username", "user__last_name"]
+
+
+@admin.register(AccessRestriction)
+class AccessRestrictionAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "kind", "system", "function", "created_by", "created_at", "lifted_at"]
+    list_filter = ["kind", "system", ("lifted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "system", "created_by"]
+    search_fields = ["user__username", "user__last_name", "reason"]
