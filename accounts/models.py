@@ -562,3 +562,74 @@ class AccessRestriction(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+# =========================================================================== login security
+# Password history (A9), and reports of unauthorized access (IS §5.4, §6.5; A12).
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so none of the last ones is reused (A9).
+
+    Not tracked by simple-history on purpose: the rows are password hashes and are only ever
+    added (and the oldest pruned); copying them into history would spread secrets.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="pwhistory_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class AccessIncident(models.Model):
+    """A user's report that someone used their account or may know their password (A12)."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT_USED = "account_used", _("Someone used my account")
+        PASSWORD_KNOWN = "password_known", _("My password may be known to someone")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("reported by"), on_delete=models.PROTECT,
+        related_name="access_incidents",
+    )
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
+    recent_logins = models.JSONField(
+        _("recent sign-ins"), default=list, blank=True,
+        help_text=_("The sign-in history at the moment of the report."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("handled by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution note"), blank=True)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("unauthorized-access report")
+        verbose_name_plural = _("unauthorized-access reports")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.user} ({self.reported_at:%Y-%m-%d})"

@@ -89,6 +89,8 @@ _HR_LIFECYCLE = [
 _HR_HEAD_LIFECYCLE = [*_HR_LIFECYCLE, "accounts.visa_registrationrequest"]
 _IS_RESPONSIBLE_LIFECYCLE = [
     "accounts.view_accessgrant",
+    "accounts.view_accessincident",
+    "accounts.change_accessincident",
     "accounts.add_accessrestriction",
     "accounts.change_accessrestriction",
     "accounts.view_accessrestriction",
