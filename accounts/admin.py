@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import roles
+from accounts.forms import AdminLoginForm
 from accounts.models import (
     AccessGrant,
     AccessRestriction,
@@ -18,8 +20,12 @@ from accounts.models import (
     RequestedSystem,
     User,
 )
+from accounts.services.agreement import agreement_cache_clear
 from audit.models import AuthEvent
 from audit.services import event_record
+
+# The admin's login goes through the same lockout path as the site's (A11).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
@@ -250,6 +256,11 @@ class AgreementVersionAdmin(SimpleHistoryAdmin):
     """A new version is a new row: texts already accepted are never edited."""
 
     list_display = ["version", "published_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Everyone must accept the new text at their next request (the version is cached).
+        transaction.on_commit(agreement_cache_clear)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self):
+        from accounts import lockout  # noqa: F401 - axes signal receivers
         from accounts.roles import sync_roles_after_migrate
 
         # Later migrations add models; their permissions reach the roles after each migrate.

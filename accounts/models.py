@@ -265,7 +265,8 @@ class RegistrationRequest(models.Model):
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = tracked()
+    # The token is the applicant's key to the request: it stays out of the audit trail.
+    history = tracked(excluded_fields=["tracking_token"])
 
     class Meta:
         verbose_name = _("registration request")

@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls_agreement")),
     path("", include("accounts.urls_profile")),
     path("", include("accounts.urls_restrictions")),
+    path("", include("accounts.urls_lockout")),
+    path("", include("accounts.urls_passwords")),
+    path("", include("accounts.urls_incidents")),
 ]

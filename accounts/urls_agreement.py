@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts.views.agreement import agreement_view
+
+urlpatterns: list = [path("agreement/", agreement_view, name="agreement")]

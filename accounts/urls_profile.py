@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts.views.profile import profile_edit
+
+urlpatterns: list = [path("profile/edit/", profile_edit, name="profile-edit")]

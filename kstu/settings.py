@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "axes",
     "kstu",
     "audit",
     "registry",
@@ -98,7 +99,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kstu.middleware.SecurityHeadersMiddleware",
+    # A9/A12: a due password change first (an expired initial password signs the user out).
+    "accounts.middleware_password.PasswordPolicyMiddleware",
+    "accounts.middleware.AgreementRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kstu.urls"
@@ -181,6 +186,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account (A11)
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -188,19 +194,51 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
+KSTU_REQUIRE_AGREEMENT = env_bool("KSTU_REQUIRE_AGREEMENT", True)  # A13, accounts.middleware
+
+# Lockout (IS §5.7, REQUIREMENTS A11): 3 consecutive failed logins lock the *account* until an
+# IS-responsible person unlocks it. accounts.lockout closes what axes leaves open (a parallel
+# burst, the locked user's sessions, per-address throttling); see its docstring.
+AXES_ENABLED = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = 3
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 403
+AXES_DISABLE_ACCESS_LOG = True  # logins are in audit.AuthEvent already
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # time, address, agent of each failure: the unlock page
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password policy (IS §5.1, A9): the regulation's composition rule, plus the blocklists and
+# similarity check current guidance asks for (rules, deviation: accounts.password_validation).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.password_validation.CompositionValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.password_validation.RepeatedCharactersValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": (
+                "username",
+                "first_name",
+                "last_name",
+                "patronymic",
+                "email",
+                "personal_email",
+            ),
+        },
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.ContextWordsValidator"},
+    # Last among the rules (it hashes the candidate up to 10 times); also keeps the history.
+    {"NAME": "accounts.password_validation.PasswordHistoryValidator", "OPTIONS": {"remember": 10}},
     # Not a rule: records every password change in the audit event log.
     {"NAME": "audit.password_validation.PasswordChangeAuditor"},
 ]
@@ -229,6 +267,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Preloading is a one-way, domain-wide decision for the university's IT service, not a default.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# axes.W006 warns that lockout is by username only: that is the regulation's rule (IS §5.7,
+# lock the account after 3 failures); per-address throttling (accounts.lockout) covers the
+# address side.
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -324,6 +366,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.send_renewal_reminders",
         "schedule": crontab(hour=8, minute=0),  # daily, 08:00 CELERY_TIMEZONE (Asia/Bishkek)
     },
+    "accounts-access-deadlines": {
+        "task": "accounts.tasks.sweep_access_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
+    "accounts-apply-personnel-orders": {
+        "task": "accounts.tasks.apply_due_personnel_orders",
+        "schedule": crontab(minute=5),  # hourly; the first run of a day is at 00:05
+    },
 }
 
 # --------------------------------------------------------------------------- API
@@ -367,5 +417,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        "axes": {"level": "ERROR"},  # every failure is in the audit event log already
     },
 }

@@ -20,6 +20,13 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _agreement_accepted_by_default(settings):
+    """Signed-in test users are not sent to the agreement page (A13) unless a test asks for
+    it with the ``agreement_required`` fixture (tests/accounts/test_agreement.py)."""
+    settings.KSTU_REQUIRE_AGREEMENT = False
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     from django.core.cache import cache
 

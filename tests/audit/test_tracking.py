@@ -15,6 +15,10 @@ EXEMPT = {
     "audit.authevent": "is itself the append-only audit event log",
     "audit.auditseal": "is itself the append-only audit seal chain",
     "accounts.passwordhistory": "holds password hashes that must not be copied into history",
+    "axes.accessattempt": "django-axes failure counter; locks and unlocks are logged as events",
+    "axes.accessattemptexpiration": "django-axes counter expiry (unused: no cool-off time)",
+    "axes.accessfailurelog": "django-axes append-only list of failed logins (also events)",
+    "axes.accesslog": "django-axes login log (disabled; logins are logged as events)",
 }
 
 
