@@ -157,9 +157,7 @@ class User(AbstractUser):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KYRGYZ
     )
     # A9: the initial password must be replaced by this moment (end of the 3rd working day).
-    password_change_deadline = models.DateTimeField(
-        _("first password due"), null=True, blank=True
-    )
+    password_change_deadline = models.DateTimeField(_("first password due"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
@@ -228,11 +226,15 @@ class RegistrationRequest(models.Model):
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     # 2) department / chair, 3) position
     department = models.ForeignKey(
-        Department, verbose_name=_("department or chair"), on_delete=models.PROTECT,
+        Department,
+        verbose_name=_("department or chair"),
+        on_delete=models.PROTECT,
         related_name="registration_requests",
     )
     position = models.ForeignKey(
-        Position, verbose_name=_("position"), on_delete=models.PROTECT,
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.PROTECT,
         related_name="registration_requests",
     )
     # 4) phones
@@ -242,25 +244,39 @@ class RegistrationRequest(models.Model):
     personal_email = models.EmailField(_("personal e-mail for the login details"))
     # 6) systems (RequestedSystem rows), 7) report sections
     report_sections = models.ManyToManyField(
-        "registry.ReportSection", verbose_name=_("report sections"), blank=True,
+        "registry.ReportSection",
+        verbose_name=_("report sections"),
+        blank=True,
         related_name="registration_requests",
     )
     tracking_token = models.CharField(max_length=64, unique=True, editable=False)
     filed_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("filed by"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="filed_registration_requests",
+        "accounts.User",
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filed_registration_requests",
         help_text=_("The HR officer who filed it on the employee's behalf, if any."),
     )
     submitted_ip = models.GenericIPAddressField(_("network address"), null=True, blank=True)
     hr_comment = models.TextField(_("comment of the HR head"), blank=True)
     visa_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("visa by"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="registration_visas",
+        "accounts.User",
+        verbose_name=_("visa by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registration_visas",
     )
     visa_at = models.DateTimeField(_("visa time"), null=True, blank=True)
     account = models.OneToOneField(
-        "accounts.User", verbose_name=_("account"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="registration_request",
+        "accounts.User",
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registration_request",
     )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -289,8 +305,10 @@ class RequestedSystem(models.Model):
         RegistrationRequest, on_delete=models.CASCADE, related_name="requested_systems"
     )
     system = models.ForeignKey(
-        "registry.InformationSystem", verbose_name=_("information system"),
-        on_delete=models.PROTECT, related_name="+",
+        "registry.InformationSystem",
+        verbose_name=_("information system"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     access_level = models.CharField(
         _("access level"), max_length=20, choices=AccessLevel.choices, default=AccessLevel.VIEW
@@ -317,7 +335,9 @@ class PersonnelOrder(models.Model):
         TRANSFER = "transfer", _("Transfer")
 
     user = models.ForeignKey(
-        "accounts.User", verbose_name=_("employee"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
         related_name="personnel_orders",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -325,20 +345,32 @@ class PersonnelOrder(models.Model):
     approved_on = models.DateField(_("approval date"))
     effective_on = models.DateField(_("effective date"))
     new_department = models.ForeignKey(
-        Department, verbose_name=_("new department"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        Department,
+        verbose_name=_("new department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     new_position = models.ForeignKey(
-        Position, verbose_name=_("new position"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        Position,
+        verbose_name=_("new position"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     applied_at = models.DateTimeField(
-        _("applied at"), null=True, blank=True,
+        _("applied at"),
+        null=True,
+        blank=True,
         help_text=_("When the effective date was reached and the order took effect."),
     )
 
@@ -376,12 +408,16 @@ class AccessGrant(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
-        "accounts.User", verbose_name=_("user"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
         related_name="access_grants",
     )
     system = models.ForeignKey(
-        "registry.InformationSystem", verbose_name=_("information system"),
-        on_delete=models.PROTECT, related_name="access_grants",
+        "registry.InformationSystem",
+        verbose_name=_("information system"),
+        on_delete=models.PROTECT,
+        related_name="access_grants",
     )
     kind = models.CharField(_("task"), max_length=10, choices=Kind.choices, default=Kind.GRANT)
     access_level = models.CharField(
@@ -397,20 +433,32 @@ class AccessGrant(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     request = models.ForeignKey(
-        RegistrationRequest, verbose_name=_("registration request"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="grants",
+        RegistrationRequest,
+        verbose_name=_("registration request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
     )
     order = models.ForeignKey(
-        PersonnelOrder, verbose_name=_("personnel order"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="revocations",
+        PersonnelOrder,
+        verbose_name=_("personnel order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revocations",
     )
     due_at = models.DateTimeField(_("due"), db_index=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("decided by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "accounts.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -445,9 +493,7 @@ class AccountActivation(models.Model):
     """A one-time link sent to the personal e-mail to set the first password (A9: it expires
     with the 3-working-day deadline for the first password)."""
 
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="activations"
-    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="activations")
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
@@ -523,13 +569,19 @@ class AccessRestriction(models.Model):
         FUNCTION = "function", _("Function forbidden")
 
     user = models.ForeignKey(
-        "accounts.User", verbose_name=_("user"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
         related_name="restrictions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     system = models.ForeignKey(
-        "registry.InformationSystem", verbose_name=_("information system"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "registry.InformationSystem",
+        verbose_name=_("information system"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     function = models.CharField(_("function"), max_length=100, blank=True)
     reason = models.TextField(_("reason (act)"))
@@ -539,8 +591,12 @@ class AccessRestriction(models.Model):
     created_at = models.DateTimeField(_("set at"), default=timezone.now)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
     lifted_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("lifted by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "accounts.User",
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
 
@@ -552,7 +608,8 @@ class AccessRestriction(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(reason=""), name="restriction_has_reason",
+                condition=~Q(reason=""),
+                name="restriction_has_reason",
                 violation_error_message=_("A restriction needs its reason."),
             ),
         ]
@@ -604,7 +661,9 @@ class AccessIncident(models.Model):
         CLOSED = "closed", _("Closed")
 
     user = models.ForeignKey(
-        "accounts.User", verbose_name=_("reported by"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
         related_name="access_incidents",
     )
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
@@ -612,15 +671,21 @@ class AccessIncident(models.Model):
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
     recent_logins = models.JSONField(
-        _("recent sign-ins"), default=list, blank=True,
+        _("recent sign-ins"),
+        default=list,
+        blank=True,
         help_text=_("The sign-in history at the moment of the report."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     handled_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("handled by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "accounts.User",
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     resolution = models.TextField(_("resolution note"), blank=True)

@@ -35,7 +35,30 @@ def _common():
         _card(
             _("My profile"), _("Your contact details, department and position."), "accounts:profile"
         ),
+        _card(
+            _("My access"),
+            _("The information systems you can use, and requests in progress."),
+            "accounts:access-mine",
+        ),
+        _card(
+            _("Password and sessions"),
+            _("Change your password; see where you are signed in and sign out everywhere."),
+            "accounts:sessions",
+        ),
+        _card(
+            _("Report unauthorized access"),
+            _("Someone used your account or may know your password."),
+            "accounts:incident_new",
+        ),
     ]
+
+
+def _overdue_card():
+    return _card(
+        _("Overdue access tasks"),
+        _("Access not opened or closed within 3 working days, by system and person."),
+        "accounts:access-overdue",
+    )
 
 
 _ROLE_CARDS = {
@@ -50,6 +73,7 @@ _ROLE_CARDS = {
             _("Who changed what, when, and the values before and after."),
             "audit:browser",
         ),
+        _overdue_card(),
     ],
     roles.VICE_RECTOR: lambda: [
         _card(_("Units' data"), _("Timely filling of forms in your units — coming soon.")),
@@ -64,7 +88,17 @@ _ROLE_CARDS = {
             _("Register and update employees in the admin site."),
             "admin:accounts_user_changelist",
         ),
-        _card(_("Visa queue"), _("Registration requests awaiting your visa — coming soon.")),
+        _card(
+            _("Visa queue"),
+            _("Registration requests awaiting your visa."),
+            "accounts:request-queue",
+        ),
+        _card(
+            _("Dismissals and transfers"),
+            _("Orders whose access the responsible persons close within 3 working days."),
+            "accounts:orders",
+        ),
+        _overdue_card(),
         _card(
             _("Working-day calendar"),
             _("Days moved or declared by decree."),
@@ -77,12 +111,40 @@ _ROLE_CARDS = {
             _("Register and update employees in the admin site."),
             "admin:accounts_user_changelist",
         ),
+        _card(
+            _("Registration requests"),
+            _("New employees' requests; file one on an employee's behalf."),
+            "accounts:request-queue",
+        ),
+        _card(
+            _("Dismissals and transfers"),
+            _("Record an order; the responsible persons close access within 3 working days."),
+            "accounts:orders",
+        ),
         _card(_("HR documents"), _("Electronic HR documents — coming soon.")),
     ],
     roles.IS_RESPONSIBLE: lambda: [
-        _card(_("Access queue"), _("Access grants and revocations due — coming soon.")),
+        _card(
+            _("Access queue"),
+            _("Access to open or close for your systems, with due dates."),
+            "accounts:access-queue",
+        ),
         _card(_("My systems"), _("Systems you are responsible for."), "registry:list"),
-        _card(_("Locked accounts"), _("Accounts waiting for an unlock — coming soon.")),
+        _card(
+            _("Locked accounts"),
+            _("Accounts locked after 3 failed sign-ins, with the attempts; unlock with a reason."),
+            "accounts:lockout-list",
+        ),
+        _card(
+            _("Blocks and restrictions"),
+            _("Block an account or forbid a system or function, with the act's reason."),
+            "accounts:restrictions",
+        ),
+        _card(
+            _("Unauthorized-access reports"),
+            _("Reports from users, with their recent sign-ins."),
+            "accounts:incident_queue",
+        ),
     ],
     roles.TEACHER: lambda: [
         _card(_("My courses"), _("E-learning courses you teach — coming soon.")),
@@ -104,6 +166,7 @@ _ROLE_CARDS = {
             _("The register of systems, responsible persons and renewals."),
             "registry:list",
         ),
+        _overdue_card(),
     ],
     roles.AUDITOR: lambda: [
         _card(
@@ -111,6 +174,7 @@ _ROLE_CARDS = {
             _("Who changed what, when, and the values before and after."),
             "audit:browser",
         ),
+        _overdue_card(),
     ],
 }
 

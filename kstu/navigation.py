@@ -19,8 +19,14 @@ def navigation_for(user) -> list[NavItem]:
     items = [
         NavItem(_("Dashboard"), reverse("dashboard"), "dashboard"),
         NavItem(_("My profile"), reverse("accounts:profile"), "profile"),
+        NavItem(_("My access"), reverse("accounts:access-mine"), "access"),
         NavItem(_("Information systems"), reverse("registry:list"), "registry"),
     ]
+    if user.has_perm("accounts.view_registrationrequest"):
+        items.append(NavItem(_("Requests"), reverse("accounts:request-queue"), "requests"))
+    # Held by IS-responsible persons only; read from the permission cache (no extra query).
+    if user.has_perm("accounts.add_accessrestriction"):
+        items.append(NavItem(_("Access queue"), reverse("accounts:access-queue"), "queue"))
     if user.has_perm("audit.browse_audit"):
         items.append(NavItem(_("Audit log"), reverse("audit:browser"), "audit"))
     if user.is_staff:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccessIncident, User
+from accounts.password_validation import password_history_keep
 from accounts.roles import IS_RESPONSIBLE
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
@@ -90,7 +91,10 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
     """Record a user's unauthorized-access report.
 
     1. Keep the sign-in history (last 20 sign-ins and failed sign-ins) on the incident.
-    2. Force a password change at the next sign-in.
+    2. The password stops working at once — someone else may know it — and goes into the
+       history so it is never chosen again; the owner sets a new one through "Forgot
+       password" (a link to the corporate e-mail), which whoever knew the old password
+       cannot do.
     3. End every session of the account, the current one included (the caller logs the
        request out as well).
     4. Mail each active IS-responsible person, in their language, after commit.
@@ -111,10 +115,11 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
     incident.save()
 
     account = User.objects.select_for_update().get(pk=user.pk)
-    account.must_change_password = True
+    password_history_keep(account, account.password)
+    account.set_unusable_password()
     account._change_reason = f"unauthorized-access report {incident.pk}"
     account._history_user = user
-    account.save(update_fields=["must_change_password"])
+    account.save(update_fields=["password"])
 
     sessions_end_all(user=account)
 

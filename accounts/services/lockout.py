@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum, Window
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.lockout import login_serialized
 from accounts.models import User
 from accounts.roles import IS_RESPONSIBLE
+from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
 from audit.services import event_record
 from kstu.mail import send_mail_on_commit
@@ -52,18 +52,6 @@ def is_locked(username: str) -> bool:
 # --------------------------------------------------------------------------- lock
 
 
-def sessions_end(user: User) -> int:
-    """Delete ``user``'s unexpired sessions (the database session backend); how many."""
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") == str(user.pk)
-    ]
-    if ended:
-        Session.objects.filter(pk__in=ended).delete()
-    return len(ended)
-
-
 def _mail_owner(user: User, template: str, context: dict) -> None:
     if not user.email:
         return
@@ -82,7 +70,7 @@ def lockout_apply(*, username: str, failures: int, request=None) -> None:
     3. Tell the owner at the corporate address, in their language, after commit.
     """
     user = User.objects.filter(username=username).first()
-    ended = sessions_end(user) if user is not None else 0
+    ended = sessions_end_all(user=user) if user is not None else 0
     event_record(
         action=AuthEvent.Action.LOCKOUT,
         request=request,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AccessRestriction, User
 from accounts.roles import IS_RESPONSIBLE
+from accounts.services.lockout import account_unlock, is_locked
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
 from audit.services import event_record
@@ -131,6 +132,10 @@ def account_unblock(
         user.is_active = True
         user._history_user = actor
         user.save(update_fields=["is_active"])
+    if not still_blocked and is_locked(user.username):
+        # While blocked, even the right password counted as a failed sign-in, so the
+        # automatic lock may have closed too; lifting the block lifts that lock as well.
+        account_unlock(actor=actor, username=user.username, reason=reason, request=request)
     _record(
         action=AuthEvent.Action.UNLOCK,
         actor=actor,

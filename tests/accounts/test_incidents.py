@@ -85,23 +85,33 @@ def test_a_report_ends_every_session_and_forces_a_password_change(client, employ
     assert response.url == reverse("accounts:incident_reported")
     page = client.get(response.url)
     assert b"incident-reported" in page.content
-    assert "change your password" in page.content.decode()
+    assert "Forgot password" in page.content.decode()
     assert client.get(reverse("dashboard")).status_code == 302
     assert phone.get(reverse("dashboard")).status_code == 302
     assert colleague.get(reverse("dashboard")).status_code == 200
 
     employee.refresh_from_db()
-    assert employee.must_change_password is True
+    assert not employee.has_usable_password()
     incident = AccessIncident.objects.get(user=employee)
     assert incident.status == AccessIncident.Status.OPEN
     assert incident.description == "Grades I did not enter"
 
 
-def test_after_a_report_the_next_sign_in_leads_to_the_password_change(client, employee):
+def test_after_a_report_the_old_password_no_longer_signs_in(client, employee):
     client.force_login(employee)
     _report(client)
     response = client.post(reverse("login"), {"username": "employee", "password": "Str0ng#Pass"})
-    assert client.get(response.url).url.startswith(reverse("accounts:password_change"))
+    assert response.status_code == 200  # the form again, with the error
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_after_a_report_the_old_password_cannot_be_chosen_again(client, employee):
+    from accounts.models import PasswordHistory
+
+    old_hash = employee.password
+    client.force_login(employee)
+    _report(client)
+    assert PasswordHistory.objects.filter(user=employee, password=old_hash).exists()
 
 
 def test_the_report_keeps_the_last_twenty_sign_ins_with_address_and_browser(employee):

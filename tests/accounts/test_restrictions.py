@@ -356,3 +356,24 @@ def test_a_lifted_restriction_is_not_lifted_twice(responsible, employee):
     restriction_lift(actor=responsible, restriction=restriction, reason="b")
     with pytest.raises(ValidationError):
         restriction_lift(actor=responsible, restriction=restriction, reason="c")
+
+
+def test_unblocking_also_lifts_the_lock_that_sign_ins_while_blocked_caused(client, make_user):
+    from accounts import roles
+    from accounts.models import AccessRestriction
+    from accounts.services.lockout import is_locked
+    from accounts.services.restrictions import account_block, account_unblock
+
+    responsible = make_user("resp.lock", roles=[roles.IS_RESPONSIBLE])
+    person = make_user("blocked.person")
+    account_block(actor=responsible, user=person, reason="Act 12")
+    for _attempt in range(3):  # the owner keeps typing the right password
+        client.post(reverse("login"), {"username": "blocked.person", "password": "Str0ng#Pass"})
+    assert is_locked("blocked.person")
+    block = AccessRestriction.objects.get(user=person, lifted_at=None)
+    account_unblock(actor=responsible, restriction=block, reason="Act 13: lifted")
+    assert not is_locked("blocked.person")
+    response = client.post(
+        reverse("login"), {"username": "blocked.person", "password": "Str0ng#Pass"}
+    )
+    assert response.status_code == 302

@@ -47,9 +47,7 @@ def test_every_role_has_a_demo_user(debug_on):
 def test_demo_user_logs_in_with_the_published_password(debug_on, client):
     _seed()
     # Through the login page, as a person would (axes refuses a password check without a request).
-    response = client.post(
-        reverse("login"), {"username": "hrofficer", "password": DEMO_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"username": "hrofficer", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert response.wsgi_request.user.is_authenticated
     assert User.objects.get(username="hrofficer").has_perm("accounts.change_user")
