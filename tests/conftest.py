@@ -55,3 +55,13 @@ def make_user(db):
         return user
 
     return _make
+
+
+@pytest.fixture
+def english_ui(client):
+    """For tests that read English texts: the interface itself defaults to Kyrgyz."""
+    from django.utils import translation
+
+    client.cookies["kstu_language"] = "en"
+    with translation.override("en"):
+        yield client

@@ -42,9 +42,14 @@ RATE_LIMIT_WINDOW = 60 * 60
 
 
 def _no_robots(response):
-    """Pages reached by a secret link: not indexed, not cached, the link not passed on."""
+    """Pages reached by a secret link: not indexed, not cached, the link not passed on.
+
+    "same-origin", not "no-referrer": under "no-referrer" browsers send ``Origin: null`` with
+    the page's own form posts (activation, correction of a returned request) and Django's CSRF
+    check refuses them. "same-origin" still gives other sites no referrer at all.
+    """
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -22,6 +22,12 @@ from tests.accounts.test_grants_support import (
     make_system,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of pages and messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 APPROVED = dt.date(2025, 3, 3)  # a Monday

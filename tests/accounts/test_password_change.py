@@ -14,6 +14,12 @@ from django.utils import timezone, translation
 from accounts.models import PasswordHistory
 from audit.models import AuthEvent
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of pages and messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 OLD = "Str0ng#Pass"

@@ -26,6 +26,12 @@ from tests.accounts.test_requests_support import (
     tracking_path,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of pages and messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -175,6 +181,7 @@ def test_whole_path_from_application_to_active_signed_in_account(
 
     # The link works only once.
     client.logout()
+    client.cookies["kstu_language"] = "en"  # logout clears the cookies
     reused = client.get(path)
     assert reused.status_code == 410
     assert "already been used" in reused.content.decode()

@@ -14,6 +14,12 @@ from tests.accounts.test_requests_support import (
     system_pk,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of pages and messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -205,7 +211,7 @@ def test_tracking_page_is_not_cached_or_indexed_and_shows_no_hr_data(
     )
     assert "noindex" in response.headers["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_a_signed_in_outsider_cannot_see_public_applications(

@@ -20,6 +20,12 @@ from tests.accounts.test_requests_support import (
     make_position,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of pages and messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 
