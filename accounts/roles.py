@@ -96,6 +96,19 @@ _IS_RESPONSIBLE_LIFECYCLE = [
     "accounts.view_accessrestriction",
 ]
 
+# Electronic signatures: the digital-infrastructure service (IT) runs the CA and the trust list.
+_SIGNATURES_ADMIN = [
+    "signatures.add_trustanchor",
+    "signatures.change_trustanchor",
+    "signatures.view_trustanchor",
+    "signatures.add_issuedcertificate",
+    "signatures.change_issuedcertificate",
+    "signatures.view_issuedcertificate",
+    "signatures.view_keycompromisereport",
+    "signatures.view_signature",
+    "signatures.view_document",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride", *_AUDIT, *_VIEW_REGISTRY],
     VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
@@ -108,7 +121,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     PARENT: [],
     QUALITY: [*_VIEW_ORG, *_VIEW_REGISTRY],
     # IT runs the accounts: it may change a card, and is the one role that grants roles.
-    IT_DEPARTMENT: [*_VIEW_PEOPLE, "accounts.change_user", *_CALENDAR, *_MANAGE_REGISTRY],
+    IT_DEPARTMENT: [
+        *_VIEW_PEOPLE,
+        "accounts.change_user",
+        *_CALENDAR,
+        *_MANAGE_REGISTRY,
+        *_SIGNATURES_ADMIN,
+    ],
     AUDITOR: [
         *_VIEW_PEOPLE,
         *_AUDIT,

@@ -398,6 +398,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --------------------------------------------------------------------------- signatures
+# Keys never live in the database: files (or a PKCS#11 token) and passphrases from the env.
+# The key of the server seal on simple signatures (HMAC-SHA256); derived from SECRET_KEY when
+# unset, but set it in production so rotating SECRET_KEY does not invalidate old seals.
+SIGNATURE_SEAL_KEY = env_str("SIGNATURE_SEAL_KEY")
+# The university's internal CA (enhanced unqualified signatures, EDO 5.5).
+KSTU_CA_CERT_PATH = env_str("KSTU_CA_CERT_PATH", str(VAR_DIR / "ca" / "ca.crt"))
+KSTU_CA_KEY_PATH = env_str("KSTU_CA_KEY_PATH", str(VAR_DIR / "ca" / "ca.key"))
+KSTU_CA_KEY_PASSPHRASE = env_str("KSTU_CA_KEY_PASSPHRASE")
+KSTU_CA_CERT_DAYS = env_int("KSTU_CA_CERT_DAYS", 730)
+# The organisation's qualified signing key for orders (App. 1 #8–13): PKCS#12 file + passphrase.
+KSTU_ORG_SIGNING_P12_PATH = env_str("KSTU_ORG_SIGNING_P12_PATH")
+KSTU_ORG_SIGNING_P12_PASSPHRASE = env_str("KSTU_ORG_SIGNING_P12_PASSPHRASE")
+SIGNING_CODE_TTL_MINUTES = env_int("SIGNING_CODE_TTL_MINUTES", 10)
+SIGNATURE_MAX_UPLOAD_BYTES = env_int("SIGNATURE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
 # --------------------------------------------------------------------------- history
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

@@ -14,9 +14,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("systems/", include("registry.urls")),
     path("audit/", include("audit.urls")),
+    path("signatures/", include("signatures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("registry.api_urls")),
+    path("api/v1/", include("signatures.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
