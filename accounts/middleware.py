@@ -15,7 +15,7 @@ SESSION_KEY = "agreement_accepted"  # "<user pk>:<version number>" accepted in t
 
 # Paths a signed-in user reaches before accepting: leaving, changing the language, the
 # first-password (activation) pages and machine endpoints.
-EXEMPT_PREFIXES = ("/i18n/", "/healthz", "/accounts/activate/")
+EXEMPT_PREFIXES = ("/accounts/activate/",)
 API_PREFIX = "/api/"
 
 
@@ -71,7 +71,8 @@ class AgreementRequiredMiddleware:
         # KSTU_AGREEMENT_EXEMPT_PREFIXES: pages another gate sends the user to first (e.g. the
         # forced first-password change), so that two gates never redirect to each other.
         extra = tuple(getattr(settings, "KSTU_AGREEMENT_EXEMPT_PREFIXES", ()))
-        if path.startswith((*EXEMPT_PREFIXES, *extra, settings.STATIC_URL)):
+        always = tuple(settings.KSTU_ALWAYS_REACHABLE_PREFIXES)
+        if path.startswith((*always, *EXEMPT_PREFIXES, *extra, settings.STATIC_URL)):
             return True
         return path in (reverse("accounts:agreement"), reverse("logout"))
 

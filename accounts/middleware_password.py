@@ -57,7 +57,8 @@ class PasswordPolicyMiddleware:
     # ----------------------------------------------------------------- helpers
 
     def _exempt(self, path: str) -> bool:
-        if path.startswith((*EXEMPT_PREFIXES, settings.STATIC_URL)):
+        always = tuple(settings.KSTU_ALWAYS_REACHABLE_PREFIXES)
+        if path.startswith((*always, *EXEMPT_PREFIXES, settings.STATIC_URL)):
             return True
         if self._exempt_paths is None:
             names = ["logout", "accounts:password_change"]

@@ -46,6 +46,16 @@ def _common():
             "accounts:sessions",
         ),
         _card(
+            _("My electronic signature"),
+            _("Your certificates; report a lost or compromised key."),
+            "signatures:certificates",
+        ),
+        _card(
+            _("Verify a signed document"),
+            _("Check who signed a document, when, and whether it changed."),
+            "signatures:verify",
+        ),
+        _card(
             _("Report unauthorized access"),
             _("Someone used your account or may know your password."),
             "accounts:incident_new",
@@ -165,6 +175,16 @@ _ROLE_CARDS = {
             _("Information systems"),
             _("The register of systems, responsible persons and renewals."),
             "registry:list",
+        ),
+        _card(
+            _("Certification authority"),
+            _("Issue employees' signature certificates; the revocation list."),
+            "signatures:certificate_issue",
+        ),
+        _card(
+            _("Trust list"),
+            _("Accredited certification centres and the university CA."),
+            "admin:signatures_trustanchor_changelist",
         ),
         _overdue_card(),
     ],

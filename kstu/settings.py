@@ -398,6 +398,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Paths every gate (agreement, forced password change) lets through: they are public or are
+# themselves what the gate asks for.
+KSTU_ALWAYS_REACHABLE_PREFIXES = (
+    "/i18n/",
+    "/healthz",
+    "/signatures/crl.crl",
+    "/signatures/ca.crt",
+    "/signatures/verify/",
+)
+
 # --------------------------------------------------------------------------- signatures
 # Keys never live in the database: files (or a PKCS#11 token) and passphrases from the env.
 # The key of the server seal on simple signatures (HMAC-SHA256); derived from SECRET_KEY when

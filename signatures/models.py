@@ -36,14 +36,20 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The record of another app that this document belongs to ("hr_edo.document:17").
     owner_ref = models.CharField(_("belongs to"), max_length=100, blank=True, db_index=True)
     verification_code = models.CharField(
-        _("verification code"), max_length=32, unique=True,
+        _("verification code"),
+        max_length=32,
+        unique=True,
         help_text=_("Printed with a QR code: leads to the document's verification page."),
     )
 
@@ -97,7 +103,9 @@ class IssuedCertificate(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("holder"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
         related_name="certificates",
     )
     serial_number = models.CharField(_("serial number"), max_length=64, unique=True)
@@ -112,7 +120,9 @@ class IssuedCertificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked from"), null=True, blank=True)
     revocation_reason = models.CharField(_("revocation reason"), max_length=50, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -146,11 +156,17 @@ class Signature(models.Model):
     level = models.CharField(_("level"), max_length=30, choices=SignatureLevel.choices)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="signatures",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
     )
     signer_name = models.CharField(
-        _("signer's name"), max_length=255, blank=True,
+        _("signer's name"),
+        max_length=255,
+        blank=True,
         help_text=_("For a handwritten signature of someone without an account, or as printed."),
     )
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
@@ -160,17 +176,29 @@ class Signature(models.Model):
     seal = models.CharField(_("server seal"), max_length=128, blank=True)
     cms = models.BinaryField(_("CMS signature (DER)"), null=True, blank=True)
     certificate = models.ForeignKey(
-        IssuedCertificate, verbose_name=_("certificate"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="signatures",
+        IssuedCertificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
     )
     certificate_pem = models.TextField(_("signer certificate (PEM)"), blank=True)
     scan = models.ForeignKey(
-        Document, verbose_name=_("scan"), on_delete=models.PROTECT, null=True, blank=True,
+        Document,
+        verbose_name=_("scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = tracked(excluded_fields=["cms"])
@@ -217,12 +245,18 @@ class KeyCompromiseReport(models.Model):
     """An employee's report that a signature key was lost or compromised (EDO 3.2.3, C5)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
         related_name="key_compromise_reports",
     )
     certificate = models.ForeignKey(
-        IssuedCertificate, verbose_name=_("certificate"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="compromise_reports",
+        IssuedCertificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compromise_reports",
     )
     compromised_since = models.DateTimeField(_("compromised since"))
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)

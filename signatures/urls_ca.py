@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from signatures import views_ca
+
+urlpatterns = [
+    path("crl.crl", views_ca.crl_view, name="crl"),
+    path("ca.crt", views_ca.ca_certificate_view, name="ca_certificate"),
+    path("certificates/", views_ca.certificates_view, name="certificates"),
+    path("certificates/issue/", views_ca.certificate_issue_view, name="certificate_issue"),
+    path(
+        "certificates/<int:pk>/download/",
+        views_ca.certificate_download_view,
+        name="certificate_download",
+    ),
+    path(
+        "certificates/<int:pk>/compromise/",
+        views_ca.key_compromise_view,
+        name="certificate_compromise",
+    ),
+]

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from signatures import views_simple as views
+
+urlpatterns: list = [
+    path("documents/new/", views.document_new_view, name="document_new"),
+    path("documents/<int:pk>/", views.document_detail_view, name="document_detail"),
+    path("documents/<int:pk>/download/", views.document_download_view, name="document_download"),
+    path("documents/<int:pk>/sign/", views.document_sign_view, name="document_sign"),
+    path("documents/<int:pk>/code/", views.document_send_code_view, name="document_send_code"),
+]

@@ -171,7 +171,7 @@ def test_newcomer_applies_is_approved_given_access_and_activates(
 
     expect(page).to_have_url(_url(live_server, "/accounts/register/"))
     expect(page.locator(".form-errors")).to_be_visible()
-    phone_error = page.locator("#id_work_phone-error")
+    phone_error = page.locator("#id_work_phone_error")
     translated = ky("A phone number may contain only digits, spaces and the signs + - ( ).")
     assert translated != "A phone number may contain only digits, spaces and the signs + - ( )."
     expect(phone_error).to_have_text(translated)

@@ -1,0 +1,67 @@
+"""Verification API (C4): the report of a document by its printed code, and verdicts for an
+uploaded document and .p7s (nothing stored)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from signatures.models import Document
+from signatures.serializers import (
+    UploadVerificationSerializer,
+    VerificationReportSerializer,
+    VerifyUploadSerializer,
+)
+from signatures.services.verification import document_report
+
+
+class VerifyThrottle(AnonRateThrottle):
+    rate = "60/min"
+
+
+@extend_schema(
+    summary="Verification report of a document by its verification code (QR)",
+    description=(
+        "Anyone holding the code printed on the document sees the verdict on every signature "
+        "and the signers' names; the document itself is not exposed."
+    ),
+    tags=["signatures"],
+    parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
+    responses=VerificationReportSerializer,
+)
+class VerifyByCodeView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyThrottle]
+
+    def get(self, request, code: str):
+        document = Document.objects.filter(verification_code=code).first()
+        if document is None:
+            raise Http404
+        return Response(VerificationReportSerializer(document_report(document)).data)
+
+
+@extend_schema(
+    summary="Verify an uploaded document (and detached .p7s) without storing anything",
+    tags=["signatures"],
+    request={"multipart/form-data": VerifyUploadSerializer},
+    responses=UploadVerificationSerializer,
+)
+class VerifyUploadView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request):
+        from signatures.views_verify import upload_verify
+
+        serializer = VerifyUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = upload_verify(
+            content=serializer.validated_data["document"],
+            cms_der=serializer.validated_data.get("signature"),
+        )
+        return Response(UploadVerificationSerializer(result).data)
