@@ -109,11 +109,26 @@ _SIGNATURES_ADMIN = [
     "signatures.view_document",
 ]
 
+# HR electronic documents: HR officers run the flow in the admin and the HR pages.
+_HR_EDO = [
+    "hr_edo.view_documenttype",
+    "hr_edo.change_documenttype",
+    "hr_edo.add_documenttype",
+    "hr_edo.view_participation",
+    "hr_edo.change_participation",
+    "hr_edo.add_hrdocument",
+    "hr_edo.change_hrdocument",
+    "hr_edo.view_hrdocument",
+    "hr_edo.view_copyrequest",
+    "hr_edo.change_copyrequest",
+    "signatures.add_signature",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride", *_AUDIT, *_VIEW_REGISTRY],
     VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
     UNIT_HEAD: [*_VIEW_ORG, *_VIEW_REGISTRY],
-    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY, *_HR_HEAD_LIFECYCLE],
+    HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY, *_HR_HEAD_LIFECYCLE, *_HR_EDO],
     HR_OFFICER: [*_MANAGE_PEOPLE, "kstu.view_calendaroverride", *_VIEW_REGISTRY, *_HR_LIFECYCLE],
     IS_RESPONSIBLE: [*_VIEW_PEOPLE, *_VIEW_REGISTRY, *_IS_RESPONSIBLE_LIFECYCLE],
     TEACHER: [*_VIEW_ORG],

@@ -15,6 +15,7 @@ urlpatterns = [
     path("systems/", include("registry.urls")),
     path("audit/", include("audit.urls")),
     path("signatures/", include("signatures.urls")),
+    path("hr/", include("hr_edo.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("registry.api_urls")),

@@ -1,0 +1,1 @@
+"""Services of HR EDO by sub-domain: participation, applications, orders, copies."""
