@@ -6,23 +6,19 @@ those who may see it (``signatures.selectors.document_visible_to``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kstu.pdf import render_pdf
 from signatures.forms_verify import CmsAttachForm, DocumentLookupForm, VerifyUploadForm
 from signatures.models import Document
 from signatures.selectors import document_get_for_user, document_visible_to
@@ -34,8 +30,6 @@ from signatures.services.enhanced import (
     pades_verify,
 )
 from signatures.services.verification import cms_verify, document_report
-
-FONT_FILES = {"regular": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
 
 
 def _document_by_code(code: str) -> Document:
@@ -104,26 +98,16 @@ def verify_document_view(request, code: str):
     )
 
 
-def _font_url(name: str) -> str:
-    path = finders.find(FONT_FILES[name]) or str(Path(settings.STATIC_ROOT) / FONT_FILES[name])
-    return Path(path).resolve().as_uri()
-
-
 def report_pdf_render(report: dict) -> bytes:
     """The verification report as a PDF (WeasyPrint, offline: fonts from local files)."""
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "signatures/report_pdf.html",
         {
             "report": report,
-            "font_regular": _font_url("regular"),
-            "font_bold": _font_url("bold"),
             "qr_data_uri": segno.make(report["verification_url"], error="m").svg_data_uri(scale=4),
             "generated_at": timezone.now(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 @never_cache
