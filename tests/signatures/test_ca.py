@@ -29,6 +29,12 @@ from signatures.services.ca import (
 )
 from tests.signatures import pki
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -23,6 +23,12 @@ from signatures.services.verification import (
 )
 from tests.signatures.pki import cert_pem, make_intermediate, make_leaf, make_root
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of messages."""
+
+
 CONTENT = "Буйрук № 17: Үсөнбаев Ңурлан кызматка кабыл алынсын.\n".encode()
 NOW = dt.datetime.now(dt.UTC)
 

@@ -29,6 +29,12 @@ from signatures.services.simple import (
     simple_signature_verify,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_texts(english_ui):
+    """These tests read the English texts of messages."""
+
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Str0ng#Pass"
