@@ -125,8 +125,15 @@ _HR_EDO = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    RECTOR: [*_VIEW_PEOPLE, "kstu.view_calendaroverride", *_AUDIT, *_VIEW_REGISTRY],
-    VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY],
+    # The rector (and vice-rectors) apply the university's qualified signature to orders.
+    RECTOR: [
+        *_VIEW_PEOPLE,
+        "kstu.view_calendaroverride",
+        *_AUDIT,
+        *_VIEW_REGISTRY,
+        "signatures.add_signature",
+    ],
+    VICE_RECTOR: [*_VIEW_PEOPLE, *_VIEW_REGISTRY, "signatures.add_signature"],
     UNIT_HEAD: [*_VIEW_ORG, *_VIEW_REGISTRY],
     HR_HEAD: [*_MANAGE_PEOPLE, *_CALENDAR, *_VIEW_REGISTRY, *_HR_HEAD_LIFECYCLE, *_HR_EDO],
     HR_OFFICER: [

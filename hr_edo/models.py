@@ -42,11 +42,14 @@ class DocumentType(models.Model):
         _("employee's signature"), max_length=20, default="simple", editable=False
     )
     university_signature = models.CharField(
-        _("university's signature"), max_length=30, choices=UniversitySignature.choices,
+        _("university's signature"),
+        max_length=30,
+        choices=UniversitySignature.choices,
         default=UniversitySignature.NONE,
     )
     acquaintance_working_days = models.PositiveSmallIntegerField(
-        _("acquaintance term (working days)"), default=3,
+        _("acquaintance term (working days)"),
+        default=3,
         help_text=_("3 working days unless the law sets a term for the paper analogue."),
     )
     legal_term_note = models.CharField(_("legal basis of the term"), max_length=255, blank=True)
@@ -77,21 +80,29 @@ class Participation(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn: paper only")
 
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
         related_name="edo_participations",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED, db_index=True
     )
     application = models.ForeignKey(
-        "signatures.Document", verbose_name=_("signed application (PDF)"),
-        on_delete=models.PROTECT, related_name="+",
+        "signatures.Document",
+        verbose_name=_("signed application (PDF)"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     language = models.CharField(_("language of the application"), max_length=2, default="ky")
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
 
@@ -103,7 +114,8 @@ class Participation(models.Model):
         ordering = ["-signed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["employee"], condition=~Q(status="withdrawn"),
+                fields=["employee"],
+                condition=~Q(status="withdrawn"),
                 name="one_live_participation_per_employee",
             ),
         ]
@@ -129,7 +141,9 @@ class HrDocument(models.Model):
         DocumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="documents"
     )
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
         related_name="hr_documents",
     )
     status = models.CharField(
@@ -139,24 +153,39 @@ class HrDocument(models.Model):
     document_date = models.DateField(_("date"), default=timezone.localdate)
     data = models.JSONField(_("contents"), default=dict, blank=True)
     pdf = models.ForeignKey(
-        "signatures.Document", verbose_name=_("PDF"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        "signatures.Document",
+        verbose_name=_("PDF"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     previous_version = models.ForeignKey(
-        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="newer_versions",
     )
     based_on = models.ForeignKey(
-        "self", verbose_name=_("based on the application"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="orders",
+        "self",
+        verbose_name=_("based on the application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
     on_paper = models.BooleanField(
-        _("on paper"), default=False,
+        _("on paper"),
+        default=False,
         help_text=_("Exchanged on paper (no EDO participation, or during an outage)."),
     )
     hr_comment = models.TextField(_("HR comment"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -199,7 +228,9 @@ class CopyRequest(models.Model):
         REFUSED = "refused", _("Refused")
 
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
         related_name="copy_requests",
     )
     documents = models.ManyToManyField(
@@ -215,12 +246,20 @@ class CopyRequest(models.Model):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     issued_document = models.ForeignKey(
-        "signatures.Document", verbose_name=_("issued copy"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        "signatures.Document",
+        verbose_name=_("issued copy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from hr_edo import views_participation as views
+
+urlpatterns = [
+    path("edo/join/", views.join_view, name="join"),
+    path("edo/participants/", views.participants_view, name="participants"),
+    path(
+        "edo/participants/<int:pk>/register/",
+        views.participation_register_view,
+        name="participation_register",
+    ),
+]

@@ -46,6 +46,16 @@ def _common():
             "accounts:sessions",
         ),
         _card(
+            _("My HR documents"),
+            _("Orders to acquaint with and sign, with due dates; the archive of signed ones."),
+            "hr_edo:inbox",
+        ),
+        _card(
+            _("Applications to HR"),
+            _("Leave applications signed electronically; copies of your documents."),
+            "hr_edo:my_applications",
+        ),
+        _card(
             _("My electronic signature"),
             _("Your certificates; report a lost or compromised key."),
             "signatures:certificates",
@@ -131,7 +141,31 @@ _ROLE_CARDS = {
             _("Record an order; the responsible persons close access within 3 working days."),
             "accounts:orders",
         ),
-        _card(_("HR documents"), _("Electronic HR documents — coming soon.")),
+        _card(
+            _("HR documents"),
+            _("Applications to accept, orders to draft and send, participants of EDO."),
+            "hr_edo:applications_queue",
+        ),
+        _card(
+            _("Orders"),
+            _("Draft leave orders, send them for the university's signature and to employees."),
+            "hr_edo:order_list",
+        ),
+        _card(
+            _("Copy requests"),
+            _("Copies of documents due within 3 working days."),
+            "hr_edo:copy_queue",
+        ),
+        _card(
+            _("EDO participants"),
+            _("Employees who joined HR EDO, and those on paper."),
+            "hr_edo:participants",
+        ),
+        _card(
+            _("Export and retention"),
+            _("Export documents for authorities; documents past their retention period."),
+            "hr_edo:export",
+        ),
     ],
     roles.IS_RESPONSIBLE: lambda: [
         _card(

@@ -374,6 +374,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.apply_due_personnel_orders",
         "schedule": crontab(minute=5),  # hourly; the first run of a day is at 00:05
     },
+    "hr-edo-copy-requests": {
+        "task": "hr_edo.tasks.sweep_copy_requests",
+        "schedule": crontab(minute="*/30"),
+    },
+    "hr-edo-acquaintance-deadlines": {
+        "task": "hr_edo.tasks.sweep_acquaintance_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --------------------------------------------------------------------------- API

@@ -1,0 +1,65 @@
+"""Background work of HR EDO: the acquaintance-deadline sweep (EDO §1.2, REQUIREMENTS B4).
+
+The beat runs the sweep every 15 minutes; it finds the ids of sent orders due for a reminder or
+an escalation and hands each to its own task. A task re-reads its row, returns early when the
+row is gone or its status moved on, and claims the work with a conditional UPDATE, so any number
+of sweeps and workers running at the same moment send each reminder and escalation once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from hr_edo.services.orders import (
+    order_escalate,
+    order_send_reminder,
+    orders_due_for_escalation,
+    orders_due_for_reminder,
+)
+
+logger = logging.getLogger(__name__)
+
+_RETRY = {"autoretry_for": (Exception,), "max_retries": 3, "retry_backoff": 60}
+
+
+@shared_task(acks_late=True, **_RETRY)
+def remind_acquaintance(hr_document_id: int) -> int:
+    """Remind the employee of one order within a day of its deadline (once)."""
+    return order_send_reminder(hr_document_id=hr_document_id)
+
+
+@shared_task(acks_late=True, **_RETRY)
+def escalate_acquaintance(hr_document_id: int) -> int:
+    """Tell HR that one order is overdue (once)."""
+    return order_escalate(hr_document_id=hr_document_id)
+
+
+def _dispatch(task, ids: list[int]) -> int:
+    for row_id in ids:
+        try:
+            task.delay(row_id)
+        except Exception:
+            # One broken row must not hold back the others; its claim rolled back with it.
+            logger.exception("%s(%s) failed", task.name, row_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def sweep_acquaintance_deadlines() -> dict[str, int]:
+    """Find sent orders due for a reminder or an escalation (beat, every 15 minutes)."""
+    now = timezone.now()
+    return {
+        "reminders": _dispatch(remind_acquaintance, orders_due_for_reminder(now=now)),
+        "escalations": _dispatch(escalate_acquaintance, orders_due_for_escalation(now=now)),
+    }
+
+
+@shared_task(acks_late=True)
+def sweep_copy_requests() -> dict:
+    """Remind HR on the last day of a copy request and escalate overdue ones (EDO 2.1.6)."""
+    from hr_edo.services.copies import copy_requests_sweep
+
+    return copy_requests_sweep()
