@@ -128,12 +128,36 @@ class HrDocumentAdmin(SimpleHistoryAdmin):
     ]
     raw_id_fields = ["employee", "pdf", "previous_version", "based_on", "created_by"]
     date_hierarchy = "document_date"
-    actions = ["remind_now", "export_selected"]
+    actions = ["submit_for_signature", "remind_now", "export_selected"]
     list_per_page = 50
 
     @admin.display(description=_("department"), ordering="employee__department__name_ky")
     def employee_department(self, obj):
         return obj.employee.department or "—"
+
+    @admin.action(
+        description=_("Send the selected draft orders for the university's signature"),
+        permissions=["change"],
+    )
+    def submit_for_signature(self, request, queryset):
+        from django.core.exceptions import PermissionDenied, ValidationError
+
+        from hr_edo.services.orders import order_submit_for_signature
+
+        done, refused = 0, []
+        for doc in queryset.filter(status=HrDocument.Status.DRAFT).select_related("type"):
+            try:
+                order_submit_for_signature(actor=request.user, hr_document=doc)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                refused.append(f"{doc}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        self.message_user(
+            request,
+            gettext("Sent for signature: %(count)d.") % {"count": done},
+            messages.SUCCESS if done else messages.WARNING,
+        )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
 
     @admin.action(description=_("Remind the employees now"), permissions=["change"])
     def remind_now(self, request, queryset):

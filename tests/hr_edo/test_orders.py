@@ -211,3 +211,20 @@ def test_an_order_sent_before_the_may_holidays_is_due_at_the_end_of_14_may(
     local_due = order.due_at.astimezone(bishkek(2025, 1, 1).tzinfo)
     assert local_due.date() == dt.date(2025, 5, 14)
     assert (local_due.hour, local_due.minute) == (23, 59)
+
+
+def test_hr_sends_draft_orders_for_signature_from_the_admin(client, hr, nurlan):
+    from django.urls import reverse
+
+    order = draft_order(hr, nurlan)
+    hr.is_staff = True
+    hr.save()
+    client.force_login(hr)
+    response = client.post(
+        reverse("admin:hr_edo_hrdocument_changelist"),
+        {"action": "submit_for_signature", "_selected_action": [order.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == HrDocument.Status.AWAITING_UNIVERSITY
