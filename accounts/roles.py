@@ -121,6 +121,12 @@ _HR_EDO = [
     "hr_edo.view_hrdocument",
     "hr_edo.view_copyrequest",
     "hr_edo.change_copyrequest",
+    "hr_edo.add_outage",
+    "hr_edo.change_outage",
+    "hr_edo.view_outage",
+    "hr_edo.view_announcement",
+    "hr_edo.add_unavailabilityreport",
+    "hr_edo.view_unavailabilityreport",
     "signatures.add_signature",
 ]
 

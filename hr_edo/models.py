@@ -273,3 +273,157 @@ class CopyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} — {self.get_form_display()} ({self.requested_at:%Y-%m-%d})"
+
+
+# =========================================================================== outage mode
+# EDO §4 and 5.2.5: when EDO cannot be used HR announces it to every employee by e-mail with
+# the expected restoration time; documents of that period go on paper and are registered later.
+
+
+class Outage(models.Model):
+    class Reason(models.TextChoices):
+        UNSTABLE_INTERNET = "unstable_internet", _("Unstable internet connection")
+        MAINTENANCE = "maintenance", _("Technical maintenance")
+        FAILURE = "failure", _("Failure of the system")
+        OTHER = "other", _("Other")
+
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    details = models.TextField(_("details"), blank=True)
+    started_at = models.DateTimeField(_("suspended from"), default=timezone.now)
+    expected_end_at = models.DateTimeField(_("expected restoration"))
+    ended_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("declared by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("EDO outage")
+        verbose_name_plural = _("EDO outages")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_end_at__gt=models.F("started_at")),
+                name="outage_expected_end_after_start",
+                violation_error_message=_("The expected restoration must be after the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} — {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class Announcement(models.Model):
+    """One mass e-mail about an outage: declared, updated or ended."""
+
+    class Kind(models.TextChoices):
+        DECLARED = "declared", _("Suspension declared")
+        UPDATED = "updated", _("Expected restoration changed")
+        ENDED = "ended", _("EDO restored")
+
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="announcements")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.PositiveIntegerField(_("recipients"), default=0)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Delivery(models.Model):
+    """One recipient of one announcement; unique, so nobody is mailed twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField()
+    language = models.CharField(max_length=2, default="ky")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "recipient"], name="one_delivery_per_recipient"
+            ),
+        ]
+        indexes = [models.Index(fields=["announcement", "status"], name="delivery_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} → {self.email}: {self.status}"
+
+
+class UnavailabilityReport(models.Model):
+    """EDO 4.5: an employee cannot use EDO — department, position, full name, reasons, period."""
+
+    class Channel(models.TextChoices):
+        SITE = "site", _("Through the site")
+        EMAIL = "email", _("By e-mail")
+        IN_PERSON = "in_person", _("In person")
+        POST = "post", _("By post")
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        related_name="edo_unavailability_reports",
+    )
+    department_name = models.CharField(_("department"), max_length=255)
+    position_name = models.CharField(_("position"), max_length=255)
+    full_name = models.CharField(_("full name"), max_length=255)
+    reasons = models.TextField(_("reasons"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    channel = models.CharField(_("received"), max_length=20, choices=Channel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("report of inability to use EDO")
+        verbose_name_plural = _("reports of inability to use EDO")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="unavailability_period_order",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}: {self.period_start} – {self.period_end}"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("hr_edo.urls_applications")),
     path("", include("hr_edo.urls_orders")),
     path("", include("hr_edo.urls_copies")),
+    path("", include("hr_edo.urls_outage")),
 ]

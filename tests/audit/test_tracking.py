@@ -15,6 +15,8 @@ EXEMPT = {
     "audit.authevent": "is itself the append-only audit event log",
     "audit.auditseal": "is itself the append-only audit seal chain",
     "accounts.passwordhistory": "holds password hashes that must not be copied into history",
+    "hr_edo.delivery": "per-recipient mail bookkeeping (thousands of rows per announcement); "
+    "the announcement itself is tracked",
     "axes.accessattempt": "django-axes failure counter; locks and unlocks are logged as events",
     "axes.accessattemptexpiration": "django-axes counter expiry (unused: no cool-off time)",
     "axes.accessfailurelog": "django-axes append-only list of failed logins (also events)",
