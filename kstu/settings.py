@@ -451,6 +451,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
-        "axes": {"level": "ERROR"},  # every failure is in the audit event log already
+        "axes": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # every failure is in the audit event log already
     },
 }
