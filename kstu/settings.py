@@ -451,8 +451,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
-        "axes": {"level": "ERROR"},
+        "axes": {"level": "ERROR"},  # every failure is in the audit event log already
         "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},  # every failure is in the audit event log already
+        "fontTools": {"level": "WARNING"},
     },
 }
