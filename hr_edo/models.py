@@ -293,7 +293,9 @@ class Outage(models.Model):
     expected_end_at = models.DateTimeField(_("expected restoration"))
     ended_at = models.DateTimeField(_("restored at"), null=True, blank=True)
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("declared by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -395,7 +397,9 @@ class UnavailabilityReport(models.Model):
         POST = "post", _("By post")
 
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
         related_name="edo_unavailability_reports",
     )
     department_name = models.CharField(_("department"), max_length=255)
@@ -406,7 +410,9 @@ class UnavailabilityReport(models.Model):
     period_end = models.DateField(_("to"))
     channel = models.CharField(_("received"), max_length=20, choices=Channel.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

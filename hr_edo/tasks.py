@@ -63,3 +63,33 @@ def sweep_copy_requests() -> dict:
     from hr_edo.services.copies import copy_requests_sweep
 
     return copy_requests_sweep()
+
+
+# --------------------------------------------------------------------------- outage mass e-mail
+
+
+@shared_task(bind=True, acks_late=True)
+def send_announcement(self, announcement_id: int) -> dict:
+    """Send one outage announcement in batches (hr_edo.services.mass_mail); re-enqueue itself
+    while work is left. Safe to run several times at once: rows are claimed with SKIP LOCKED."""
+    from hr_edo.services import mass_mail
+
+    result = mass_mail.announcement_send(announcement_id)
+    if result.state == mass_mail.MORE:
+        send_announcement.delay(announcement_id)
+    elif result.state == mass_mail.WAITING and not self.request.is_eager:
+        send_announcement.apply_async((announcement_id,), countdown=mass_mail.RETRY_DELAY)
+    return {
+        "state": result.state,
+        "sent": result.sent,
+        "failed": result.failed,
+        "retried": result.retried,
+    }
+
+
+@shared_task(acks_late=True)
+def resume_announcements() -> int:
+    """Beat, every minute: restart announcements left behind (a worker died, a retry is due)."""
+    from hr_edo.services import mass_mail
+
+    return _dispatch(send_announcement, mass_mail.announcements_to_resume())

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("hr_edo.urls_orders")),
     path("", include("hr_edo.urls_copies")),
     path("", include("hr_edo.urls_outage")),
+    path("", include("hr_edo.urls_paper")),
 ]

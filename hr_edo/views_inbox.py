@@ -32,6 +32,7 @@ def inbox(request):
 
 
 def _detail(request, hr_document, form):
+    from hr_edo.services.deadlines import deadline_rule_text
     from signatures.selectors import signature_sheet
 
     sheet = signature_sheet(hr_document.pdf) if hr_document.pdf_id else []
@@ -42,6 +43,7 @@ def _detail(request, hr_document, form):
             "hr_document": hr_document,
             "sheet": sheet,
             "overdue": selectors.is_overdue(hr_document),
+            "deadline_rule": deadline_rule_text(hr_document),
             "awaiting": hr_document.status == HrDocument.Status.SENT,
             "form": form,
         },

@@ -143,6 +143,7 @@ def order_edit(request, pk: int):
 @never_cache
 @login_required
 def order_detail(request, pk: int):
+    from hr_edo.services.deadlines import deadline_rule_text
     from signatures.selectors import signature_sheet
     from signatures.services.enhanced import may_sign_as_organisation
 
@@ -157,6 +158,7 @@ def order_detail(request, pk: int):
             "hr_document": hr_document,
             "sheet": sheet,
             "overdue": is_overdue(hr_document),
+            "deadline_rule": deadline_rule_text(hr_document),
             "may_draft": services.may_draft_orders(request.user),
             "may_sign": may_sign_as_organisation(request.user),
         },

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kstu.context_processors.site",
+                "hr_edo.context_processors.outage_banner",
             ],
         },
     },
@@ -381,6 +382,10 @@ CELERY_BEAT_SCHEDULE = {
     "hr-edo-acquaintance-deadlines": {
         "task": "hr_edo.tasks.sweep_acquaintance_deadlines",
         "schedule": crontab(minute="*/15"),
+    },
+    "hr-edo-resume-announcements": {
+        "task": "hr_edo.tasks.resume_announcements",
+        "schedule": crontab(minute="*"),
     },
 }
 

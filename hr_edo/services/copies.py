@@ -24,8 +24,8 @@ from guardian.shortcuts import assign_perm
 from audit.models import AuthEvent
 from audit.services import event_record
 from hr_edo.models import CopyRequest, HrDocument
+from hr_edo.services.deadlines import edo_deadline
 from kstu.mail import send_mail_on_commit
-from kstu.workdays import working_deadline
 from signatures.services.documents import document_create, document_read, sha256_hex
 from signatures.services.verification import document_report, verification_url
 
@@ -66,7 +66,7 @@ def copy_request_create(
         form=form,
         description=(description or "").strip(),
         requested_at=now,
-        due_at=working_deadline(now, COPY_TERM_WORKING_DAYS),
+        due_at=edo_deadline(now, COPY_TERM_WORKING_DAYS),  # issue 8 item 3: outages
     )
     if documents:
         request.documents.set(documents)

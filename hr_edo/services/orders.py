@@ -26,11 +26,11 @@ from hr_edo.services.common import (
     excluded_check,
     hr_document_create,
     hr_document_render_pdf,
-    is_participant,
 )
+from hr_edo.services.deadlines import edo_deadline
 from hr_edo.services.retention import retention_set_for
+from hr_edo.services.unavailability import is_paper_today
 from kstu.mail import send_mail_on_commit
-from kstu.workdays import working_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def order_draft(
     _require_drafter(actor)
     _clean_type(type)
     _clean_based_on(based_on, employee)
-    on_paper = not is_participant(employee)
+    on_paper = is_paper_today(employee)  # issue 8 item 4: not a participant, or a report
     if hr_document is None:
         hr_document = hr_document_create(
             actor=actor,
@@ -266,7 +266,8 @@ def order_send(*, hr_document: HrDocument, actor=None) -> HrDocument:
     now = timezone.now()
     hr_document.status = HrDocument.Status.SENT
     hr_document.sent_at = now
-    hr_document.due_at = working_deadline(now, hr_document.type.acquaintance_working_days)
+    # issue 8 item 3: extended by the working days of any EDO outage (services/deadlines.py)
+    hr_document.due_at = edo_deadline(now, hr_document.type.acquaintance_working_days)
     hr_document.save(update_fields=["status", "sent_at", "due_at"])
     assign_perm("signatures.view_document", hr_document.employee, hr_document.pdf)
     _mail_employee(hr_document, "order_sent")
