@@ -314,7 +314,7 @@ class Outage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} — {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_reason_display()} — {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:
@@ -345,7 +345,7 @@ class Announcement(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
 
 class Delivery(models.Model):

@@ -189,8 +189,9 @@ def send_batch(
             subject, body = rendered[language]
             message = EmailMessage(subject, body, to=[address], connection=connection)
             try:
-                if connection.connection is None:
-                    connection.open()  # kept open for the batch (send() closes only its own)
+                # Opens the SMTP connection once and keeps it for the batch (a no-op when it is
+                # already open, and for backends without a connection: console, file, locmem).
+                connection.open()
                 message.send()
             except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
                 temporary, reason = classify(error)

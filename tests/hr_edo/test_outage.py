@@ -309,3 +309,34 @@ def test_hr_declares_through_the_page_and_sees_progress(
         "updated",
         "ended",
     ]
+
+
+def test_announcements_go_out_with_a_backend_that_has_no_smtp_connection(settings, make_user):
+    """Development runs with the console backend; the batch sender must not spin on it."""
+    from django.core import mail
+
+    from hr_edo.models import Delivery
+    from hr_edo.services.mass_mail import announcement_send
+    from hr_edo.services.outage import outage_declare
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hr = make_user("hr.console", roles=["hr_officer"])
+    make_user("emp.console")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # (the send is enqueued on commit, which a test transaction never reaches: send here)
+    outage = outage_declare(
+        actor=hr,
+        reason="maintenance",
+        details="",
+        expected_end_at=timezone.now() + timedelta(hours=3),
+    )
+    announcement = outage.announcements.get()
+    announcement_send(announcement.pk)
+    statuses = set(
+        Delivery.objects.filter(announcement=announcement).values_list("status", flat=True)
+    )
+    assert statuses == {Delivery.Status.SENT}
+    assert len(mail.outbox) == Delivery.objects.filter(announcement=announcement).count()
