@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -34,6 +35,9 @@ class CAError(Exception):
 
 
 # --------------------------------------------------------------------------- small readers
+
+
+_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]+")
 
 
 def utcnow() -> dt.datetime:
@@ -253,11 +257,12 @@ def employee_name(*, full_name: str, login: str, email: str, department_code: st
     ]
     if department_code:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, department_code))
-    attrs += [
-        x509.NameAttribute(NameOID.COMMON_NAME, (full_name or login)[:64]),
-        x509.NameAttribute(NameOID.SERIAL_NUMBER, login[:64]),
-        x509.NameAttribute(NameOID.USER_ID, login),
-    ]
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, (full_name or login)[:64]))
+    # serialNumber is a PrintableString (no "_" or "@"): only logins that fit go there; the
+    # login itself is always in UID, which takes any text.
+    if _PRINTABLE.fullmatch(login[:64]):
+        attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, login[:64]))
+    attrs.append(x509.NameAttribute(NameOID.USER_ID, login))
     if email:
         attrs.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
     return x509.Name(attrs)

@@ -279,3 +279,39 @@ class KeyCompromiseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.reported_at:%Y-%m-%d}"
+
+
+class PendingPdfSignature(models.Model):
+    """An interrupted PAdES signing: the server prepared the PDF and the signed attributes; the
+    signer's own device signs them; the server then embeds the signature (pyHanko)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    certificate = models.ForeignKey(
+        IssuedCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    certificate_pem = models.TextField(blank=True)
+    prepared_pdf = models.BinaryField()
+    document_digest = models.CharField(max_length=128)
+    md_algorithm = models.CharField(max_length=20, default="sha256")
+    reserved_region_start = models.PositiveBigIntegerField()
+    reserved_region_end = models.PositiveBigIntegerField()
+    signed_attrs = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    result = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = tracked(excluded_fields=["prepared_pdf", "signed_attrs"])
+
+    class Meta:
+        verbose_name = _("pending PDF signature")
+        verbose_name_plural = _("pending PDF signatures")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.signer} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -402,3 +402,16 @@ def test_a_later_compromise_report_does_not_shorten_an_earlier_revocation(
     key_compromise_report(user=employee, certificate=issued, compromised_since=timezone.now())
     issued.refresh_from_db()
     assert issued.revoked_at == early
+
+
+def test_a_login_with_an_underscore_still_gets_a_certificate(
+    university_ca, issue_certificate, make_user
+):
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    user = make_user("emp_aibek")
+    _key, issued = issue_certificate(user)
+    subject = x509.load_pem_x509_certificate(issued.certificate_pem.encode()).subject
+    assert subject.get_attributes_for_oid(NameOID.USER_ID)[0].value == "emp_aibek"
+    assert not subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
