@@ -286,9 +286,7 @@ class PendingPdfSignature(models.Model):
     signer's own device signs them; the server then embeds the signature (pyHanko)."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     certificate = models.ForeignKey(
         IssuedCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from signatures import views_external
 from signatures import views_verify as views
 
 urlpatterns = [
@@ -10,6 +11,16 @@ urlpatterns = [
         "documents/<int:pk>/attach-signature/",
         views.cms_attach_view,
         name="document_attach_signature",
+    ),
+    path(
+        "documents/<int:pk>/sign-externally/",
+        views_external.external_start_view,
+        name="external_start",
+    ),
+    path(
+        "external/<int:pk>/",
+        views_external.external_complete_view,
+        name="external_complete",
     ),
     path(
         "documents/<int:pk>/sign-as-university/",

@@ -159,3 +159,42 @@ def test_only_pdfs_can_be_prepared(issue_certificate, employee, make_document):
 
     with pytest.raises(ValidationError, match="Only PDF"):
         pades_prepare_external(signer=employee, document=text, certificate=issued)
+
+
+def test_the_two_step_pages_sign_a_pdf_with_the_employees_own_key(
+    client, issue_certificate, employee, pdf_document
+):
+    import base64
+
+    from django.urls import reverse
+
+    key, issued = issue_certificate(employee)
+    client.force_login(employee)
+    start = reverse("signatures:external_start", args=[pdf_document.pk])
+    assert client.get(start).status_code == 200
+    response = client.post(start, {"certificate": issued.pk})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    to_sign = base64.b64decode(page.context["to_sign_b64"])
+    bad = client.post(response.url, {"signature_value": base64.b64encode(b"x" * 64).decode()})
+    assert bad.status_code == 200 and bad.context["form"].errors  # refused, stays on the page
+    done = client.post(
+        response.url,
+        {"signature_value": base64.b64encode(_device_sign(key, to_sign)).decode()},
+    )
+    assert done.status_code == 302
+    signed = Signature.objects.get(method=Signature.Method.PADES, signer=employee)
+    assert done.url == reverse("signatures:document_detail", args=[signed.document_id])
+
+
+def test_another_user_cannot_open_someone_elses_pending_signature(
+    client, issue_certificate, employee, pdf_document, make_user
+):
+    from django.urls import reverse
+
+    _key, issued = issue_certificate(employee)
+    pending, _to_sign = pades_prepare_external(
+        signer=employee, document=pdf_document, certificate=issued
+    )
+    client.force_login(make_user("stranger"))
+    assert client.get(reverse("signatures:external_complete", args=[pending.pk])).status_code == 404
