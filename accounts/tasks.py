@@ -8,8 +8,6 @@ same moment send each reminder and escalation once and apply each order once.
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.utils import timezone
 
@@ -20,39 +18,25 @@ from accounts.selectors_grants import (
 )
 from accounts.services.grants import access_task_escalate, access_task_send_reminder
 from accounts.services.orders import personnel_order_apply
-
-logger = logging.getLogger(__name__)
-
-_RETRY = {"autoretry_for": (Exception,), "max_retries": 3, "retry_backoff": 60}
+from kstu.tasks import ROW_TASK_RETRY, dispatch_each
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(acks_late=True, **ROW_TASK_RETRY)
 def remind_access_task(task_id: int) -> int:
     """Remind the responsible persons of one task on its last day (once)."""
     return access_task_send_reminder(task_id=task_id)
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(acks_late=True, **ROW_TASK_RETRY)
 def escalate_access_task(task_id: int) -> int:
     """Tell the heads of the responsible persons that one task is overdue (once)."""
     return access_task_escalate(task_id=task_id)
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(acks_late=True, **ROW_TASK_RETRY)
 def apply_personnel_order(order_id: int) -> bool:
     """Make one order take effect (once)."""
     return personnel_order_apply(order_id=order_id)
-
-
-def _dispatch(task, ids: list[int]) -> int:
-    for row_id in ids:
-        try:
-            task.delay(row_id)
-        except Exception:
-            # One broken row must not hold back the others; its claim rolled back with it, so
-            # the next sweep tries again.
-            logger.exception("%s(%s) failed", task.name, row_id)
-    return len(ids)
 
 
 @shared_task(acks_late=True)
@@ -60,12 +44,14 @@ def sweep_access_deadlines() -> dict[str, int]:
     """Find pending tasks due for a reminder or an escalation (beat, every 15 minutes)."""
     now = timezone.now()
     return {
-        "reminders": _dispatch(remind_access_task, access_tasks_due_for_reminder(now=now)),
-        "escalations": _dispatch(escalate_access_task, access_tasks_due_for_escalation(now=now)),
+        "reminders": dispatch_each(remind_access_task, access_tasks_due_for_reminder(now=now)),
+        "escalations": dispatch_each(
+            escalate_access_task, access_tasks_due_for_escalation(now=now)
+        ),
     }
 
 
 @shared_task(acks_late=True)
 def apply_due_personnel_orders() -> int:
     """Apply the orders whose effective date has come (beat, hourly and just after midnight)."""
-    return _dispatch(apply_personnel_order, personnel_orders_due(today=timezone.localdate()))
+    return dispatch_each(apply_personnel_order, personnel_orders_due(today=timezone.localdate()))

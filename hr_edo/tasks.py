@@ -8,8 +8,6 @@ of sweeps and workers running at the same moment send each reminder and escalati
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.utils import timezone
 
@@ -19,32 +17,19 @@ from hr_edo.services.orders import (
     orders_due_for_escalation,
     orders_due_for_reminder,
 )
-
-logger = logging.getLogger(__name__)
-
-_RETRY = {"autoretry_for": (Exception,), "max_retries": 3, "retry_backoff": 60}
+from kstu.tasks import ROW_TASK_RETRY, dispatch_each
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(acks_late=True, **ROW_TASK_RETRY)
 def remind_acquaintance(hr_document_id: int) -> int:
     """Remind the employee of one order within a day of its deadline (once)."""
     return order_send_reminder(hr_document_id=hr_document_id)
 
 
-@shared_task(acks_late=True, **_RETRY)
+@shared_task(acks_late=True, **ROW_TASK_RETRY)
 def escalate_acquaintance(hr_document_id: int) -> int:
     """Tell HR that one order is overdue (once)."""
     return order_escalate(hr_document_id=hr_document_id)
-
-
-def _dispatch(task, ids: list[int]) -> int:
-    for row_id in ids:
-        try:
-            task.delay(row_id)
-        except Exception:
-            # One broken row must not hold back the others; its claim rolled back with it.
-            logger.exception("%s(%s) failed", task.name, row_id)
-    return len(ids)
 
 
 @shared_task(acks_late=True)
@@ -52,8 +37,8 @@ def sweep_acquaintance_deadlines() -> dict[str, int]:
     """Find sent orders due for a reminder or an escalation (beat, every 15 minutes)."""
     now = timezone.now()
     return {
-        "reminders": _dispatch(remind_acquaintance, orders_due_for_reminder(now=now)),
-        "escalations": _dispatch(escalate_acquaintance, orders_due_for_escalation(now=now)),
+        "reminders": dispatch_each(remind_acquaintance, orders_due_for_reminder(now=now)),
+        "escalations": dispatch_each(escalate_acquaintance, orders_due_for_escalation(now=now)),
     }
 
 
@@ -92,4 +77,4 @@ def resume_announcements() -> int:
     """Beat, every minute: restart announcements left behind (a worker died, a retry is due)."""
     from hr_edo.services import mass_mail
 
-    return _dispatch(send_announcement, mass_mail.announcements_to_resume())
+    return dispatch_each(send_announcement, mass_mail.announcements_to_resume())

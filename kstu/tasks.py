@@ -45,3 +45,22 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+# Retries of a task that works on one row: the row is re-read and re-claimed each time.
+ROW_TASK_RETRY = {"autoretry_for": (Exception,), "max_retries": 3, "retry_backoff": 60}
+
+
+def dispatch_each(task, ids) -> int:
+    """Enqueue ``task(id)`` for every id of a beat sweep; the number of ids.
+
+    One broken row must not hold back the others: its claim rolled back with it, so the next
+    sweep tries it again.
+    """
+    ids = list(ids)
+    for row_id in ids:
+        try:
+            task.delay(row_id)
+        except Exception:
+            logger.exception("%s(%s) failed", task.name, row_id)
+    return len(ids)
