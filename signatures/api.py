@@ -17,6 +17,7 @@ from signatures.serializers import (
     VerificationReportSerializer,
     VerifyUploadSerializer,
 )
+from signatures.services.documents import document_latest_version
 from signatures.services.verification import document_report
 
 
@@ -28,10 +29,21 @@ class VerifyThrottle(AnonRateThrottle):
     summary="Verification report of a document by its verification code (QR)",
     description=(
         "Anyone holding the code printed on the document sees the verdict on every signature "
-        "and the signers' names; the document itself is not exposed."
+        "and the signers' names; the document itself is not exposed. A code printed on a PDF "
+        "that was later signed inside (PAdES) reports on the last version unless "
+        "`version=this` is given; `versions` lists them all."
     ),
     tags=["signatures"],
-    parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
+    parameters=[
+        OpenApiParameter("code", str, OpenApiParameter.PATH),
+        OpenApiParameter(
+            "version",
+            str,
+            OpenApiParameter.QUERY,
+            enum=["latest", "this"],
+            description="`latest` (default) or `this`: the version the code belongs to.",
+        ),
+    ],
     responses=VerificationReportSerializer,
 )
 class VerifyByCodeView(APIView):
@@ -42,6 +54,8 @@ class VerifyByCodeView(APIView):
         document = Document.objects.filter(verification_code=code).first()
         if document is None:
             raise Http404
+        if request.query_params.get("version") != "this":
+            document = document_latest_version(document)
         return Response(VerificationReportSerializer(document_report(document)).data)
 
 

@@ -52,6 +52,16 @@ class Document(models.Model):
         unique=True,
         help_text=_("Printed with a QR code: leads to the document's verification page."),
     )
+    # Set when this version was made from another by signing inside it (PAdES): the code
+    # printed on the first version then leads to the last one.
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("made from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived_versions",
+    )
 
     history = tracked()
 

@@ -74,8 +74,25 @@ class DocumentInfoSerializer(serializers.Serializer):
     unchanged = serializers.BooleanField()
 
 
+class DocumentVersionSerializer(serializers.Serializer):
+    verification_code = serializers.CharField()
+    verification_url = serializers.CharField()
+    sha256 = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    signature_count = serializers.IntegerField()
+    is_this = serializers.BooleanField()
+    is_latest = serializers.BooleanField()
+
+
 class VerificationReportSerializer(serializers.Serializer):
     document = DocumentInfoSerializer()
+    versions = DocumentVersionSerializer(
+        many=True,
+        help_text=(
+            "The versions of the document, first to last: a version made by signing inside "
+            "a PDF (PAdES) keeps the content and the printed code of the first."
+        ),
+    )
     verified_at = serializers.DateTimeField()
     indication = serializers.CharField()
     indication_label = serializers.CharField()

@@ -22,7 +22,11 @@ from kstu.pdf import render_pdf
 from signatures.forms_verify import CmsAttachForm, DocumentLookupForm, VerifyUploadForm
 from signatures.models import Document
 from signatures.selectors import document_get_for_user, document_visible_to
-from signatures.services.documents import sha256_hex
+from signatures.services.documents import (
+    document_latest_version,
+    sha256_hex,
+    verification_qr_data_uri,
+)
 from signatures.services.enhanced import (
     cms_signature_attach,
     may_sign_as_organisation,
@@ -84,14 +88,35 @@ def verify_view(request):
 
 @never_cache
 def verify_document_view(request, code: str):
+    """The report of the document with ``code``. A code printed on a PDF that was later signed
+    inside (PAdES, a new version with the same content) leads to the last version, which says
+    so; ``?version=this`` shows the version the code belongs to."""
+    from django.urls import reverse
+
     document = _document_by_code(code)
+    exact = request.GET.get("version") == "this"
+    if not exact:
+        latest = document_latest_version(document)
+        if latest.pk != document.pk:
+            url = reverse("signatures:verify_document", kwargs={"code": latest.verification_code})
+            return redirect(f"{url}?printed={document.verification_code}")
     report = document_report(document)
+    printed = request.GET.get("printed", "")
+    followed_from = next(
+        (
+            version
+            for version in report["versions"]
+            if printed and version["verification_code"] == printed and not version["is_this"]
+        ),
+        None,
+    )
     return render(
         request,
         "signatures/verify/document.html",
         {
             "document": document,
             "report": report,
+            "followed_from": followed_from,
             "may_download": document_visible_to(user=request.user, document=document),
             "qr_svg": segno.make(report["verification_url"], error="m").svg_inline(scale=3),
         },
@@ -104,7 +129,7 @@ def report_pdf_render(report: dict) -> bytes:
         "signatures/report_pdf.html",
         {
             "report": report,
-            "qr_data_uri": segno.make(report["verification_url"], error="m").svg_data_uri(scale=4),
+            "qr_data_uri": verification_qr_data_uri(report["verification_url"], scale=4),
             "generated_at": timezone.now(),
         },
     )

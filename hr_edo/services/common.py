@@ -91,9 +91,13 @@ def hr_document_pdf_templates(document_type: DocumentType) -> list[str]:
     ]
 
 
-def hr_document_pdf_bytes(hr_document: HrDocument, *, language: str | None = None) -> bytes:
-    """The PDF of ``hr_document`` (not stored): for previews and for ``hr_document_render_pdf``."""
+def hr_document_pdf_bytes(
+    hr_document: HrDocument, *, language: str | None = None, verification_code: str = ""
+) -> bytes:
+    """The PDF of ``hr_document`` (not stored): for previews and for ``hr_document_render_pdf``.
+    With ``verification_code`` every page carries the QR code of its verification page."""
     from kstu.pdf import render_pdf
+    from signatures.services.documents import verification_print_context
 
     language = language or hr_document.employee.preferred_language or "ky"
     template = select_template(hr_document_pdf_templates(hr_document.type))
@@ -108,6 +112,7 @@ def hr_document_pdf_bytes(hr_document: HrDocument, *, language: str | None = Non
                 "rector_name": rector_name(),
                 "today": timezone.localdate(),
                 "language": language,
+                **(verification_print_context(verification_code) if verification_code else {}),
             },
         )
 
@@ -121,13 +126,14 @@ def hr_document_render_pdf(hr_document: HrDocument, *, actor=None):
     from guardian.shortcuts import assign_perm
 
     from signatures.models import Signature
-    from signatures.services.documents import document_create
+    from signatures.services.documents import document_create, verification_code_new
 
     if hr_document.pdf_id and Signature.objects.filter(document_id=hr_document.pdf_id).exists():
         raise ValidationError(
             _("This document is already signed: its content cannot change. Create a new version.")
         )
-    content = hr_document_pdf_bytes(hr_document)
+    code = verification_code_new()
+    content = hr_document_pdf_bytes(hr_document, verification_code=code)
     with translation.override(hr_document.employee.preferred_language or "ky"):
         title = f"{hr_document.type.name} — {hr_document.employee.get_full_name()}"
     pdf = document_create(
@@ -136,6 +142,7 @@ def hr_document_render_pdf(hr_document: HrDocument, *, actor=None):
         content_type="application/pdf",
         actor=actor or hr_document.created_by,
         owner_ref=f"hr_edo.hrdocument:{hr_document.pk}",
+        verification_code=code,
     )
     assign_perm("signatures.view_document", hr_document.employee, pdf)
     hr_document.pdf = pdf

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-import segno
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -26,7 +25,12 @@ from audit.services import event_record
 from hr_edo.models import CopyRequest, HrDocument
 from hr_edo.services.deadlines import edo_deadline
 from kstu.mail import send_mail_on_commit
-from signatures.services.documents import document_create, document_read, sha256_hex
+from signatures.services.documents import (
+    document_create,
+    document_read,
+    sha256_hex,
+    verification_qr_data_uri,
+)
 from signatures.services.verification import document_report, verification_url
 
 logger = logging.getLogger(__name__)
@@ -116,7 +120,7 @@ def copy_bundle_render(*, request: CopyRequest, documents: list[HrDocument]) -> 
                 "sha256": sha256_hex(content),
                 "indication_label": report["indication_label"],
                 "url": url,
-                "qr": segno.make(url, error="m").svg_data_uri(scale=3),
+                "qr": verification_qr_data_uri(url),
                 "file": f"{stem}.pdf",
             }
         )

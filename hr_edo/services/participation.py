@@ -150,13 +150,17 @@ def participation_current(employee) -> Participation | None:
     )
 
 
-def participation_pdf_bytes(*, employee, language: str) -> bytes:
+def participation_pdf_bytes(*, employee, language: str, verification_code: str = "") -> bytes:
     from kstu.pdf import render_pdf
+    from signatures.services.documents import verification_print_context
 
     with translation.override(language):
         return render_pdf(
             "hr_edo/pdf/participation.html",
-            participation_context(employee=employee, language=language),
+            {
+                **participation_context(employee=employee, language=language),
+                **(verification_print_context(verification_code) if verification_code else {}),
+            },
         )
 
 
@@ -169,7 +173,7 @@ def participation_join(
     the employee's simple signature (password or one-time code) and records a SIGNED
     participation awaiting HR's registration. Nothing is kept when the signature fails.
     """
-    from signatures.services.documents import document_create
+    from signatures.services.documents import document_create, verification_code_new
     from signatures.services.simple import simple_sign
 
     if not actor.is_authenticated or not actor.is_active:
@@ -184,7 +188,8 @@ def participation_join(
         )
     language = participation_language(actor, language)
     with transaction.atomic():
-        content = participation_pdf_bytes(employee=actor, language=language)
+        code = verification_code_new()
+        content = participation_pdf_bytes(employee=actor, language=language, verification_code=code)
         with translation.override(language):
             title = f"{APPLICATION_TEXT[language]['title']} — {actor.get_full_name()}"
         document = document_create(
@@ -193,6 +198,7 @@ def participation_join(
             content_type="application/pdf",
             actor=actor,
             owner_ref=f"hr_edo.participation:{actor.pk}",
+            verification_code=code,
         )
         simple_sign(signer=actor, document=document, method=method, secret=secret, request=request)
         participation = Participation.objects.create(

@@ -27,11 +27,54 @@ def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def verification_code_new() -> str:
+    """A fresh code for a document's verification page (printed with a QR code)."""
+    return secrets.token_urlsafe(12)
+
+
+def verification_url_for_code(code: str) -> str:
+    """The absolute address of the verification page of the document with ``code``."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("signatures:verify_document", kwargs={"code": code})
+
+
+def verification_qr_data_uri(url: str, *, scale: int = 3) -> str:
+    """A QR code for ``url`` as an SVG data URI (for PDFs and pages; no external service)."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=scale)
+
+
+def verification_print_context(code: str) -> dict:
+    """What ``templates/pdf/base.html`` needs to print the QR code and address of the
+    verification page of the document that will get ``code``."""
+    url = verification_url_for_code(code)
+    return {
+        "verification_code": code,
+        "verification_url": url,
+        "verification_qr": verification_qr_data_uri(url),
+    }
+
+
 @transaction.atomic
 def document_create(
-    *, title: str, content: bytes, content_type: str, actor=None, owner_ref: str = ""
+    *,
+    title: str,
+    content: bytes,
+    content_type: str,
+    actor=None,
+    owner_ref: str = "",
+    verification_code: str | None = None,
+    derived_from: Document | None = None,
 ) -> Document:
-    """Store ``content`` privately and return its Document (SHA-256 computed here)."""
+    """Store ``content`` privately and return its Document (SHA-256 computed here).
+
+    ``verification_code`` lets a caller print the code (and its QR) in the content before the
+    Document exists; ``derived_from`` links a version made from another one by adding a
+    signature inside it (PAdES), so the code printed on the first version leads to the last.
+    """
     from django.conf import settings
 
     if content_type not in ALLOWED_CONTENT_TYPES:
@@ -48,7 +91,8 @@ def document_create(
         sha256=sha256_hex(content),
         created_by=actor,
         owner_ref=owner_ref,
-        verification_code=secrets.token_urlsafe(12),
+        verification_code=verification_code or verification_code_new(),
+        derived_from=derived_from,
     )
     document.file.save(name + ALLOWED_CONTENT_TYPES[content_type], ContentFile(content), save=False)
     document.save()
@@ -66,3 +110,28 @@ def document_unchanged(document: Document) -> bool:
         return sha256_hex(document_read(document)) == document.sha256
     except FileNotFoundError:
         return False
+
+
+def _following(document: Document) -> Document | None:
+    return Document.objects.filter(derived_from=document).order_by("-created_at", "-pk").first()
+
+
+def document_latest_version(document: Document) -> Document:
+    """The last version made from ``document`` by signing inside it (itself when none)."""
+    return document_versions(document, earlier=False)[-1]
+
+
+def document_versions(document: Document, *, earlier: bool = True) -> list[Document]:
+    """The versions in ``document``'s chain in order, up to the last one; from the first (the
+    one whose code was printed) when ``earlier``, else from ``document`` itself."""
+    first = document
+    seen = {first.pk}
+    while earlier and first.derived_from_id and first.derived_from_id not in seen:
+        first = first.derived_from
+        seen.add(first.pk)
+    chain = [first]
+    following = _following(first)
+    while following is not None and following.pk not in {d.pk for d in chain}:
+        chain.append(following)
+        following = _following(following)
+    return chain

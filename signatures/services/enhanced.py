@@ -221,6 +221,7 @@ def pades_sign_as_organisation(*, actor, document: Document, request=None) -> Do
         content_type="application/pdf",
         actor=actor,
         owner_ref=document.owner_ref,
+        derived_from=document,
     )
     from cryptography.hazmat.primitives import serialization
 

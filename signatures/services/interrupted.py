@@ -244,6 +244,7 @@ def pades_complete_external(
         content_type="application/pdf",
         actor=signer,
         owner_ref=original.owner_ref,
+        derived_from=original,
     )
     summary = certificate_summary(leaf)
     signature = Signature.objects.create(

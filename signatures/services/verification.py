@@ -34,7 +34,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtensionOID, NameOID
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -666,6 +665,7 @@ def document_report(document: Document, *, at: dt.datetime | None = None) -> dic
             "created_at": document.created_at,
             "unchanged": unchanged,
         },
+        "versions": document_versions_info(document),
         "verified_at": at or timezone.now(),
         "indication": overall,
         "indication_label": str(INDICATION_LABELS[overall]),
@@ -674,9 +674,33 @@ def document_report(document: Document, *, at: dt.datetime | None = None) -> dic
     }
 
 
-def verification_url(document: Document) -> str:
-    from django.urls import reverse
+def document_versions_info(document: Document) -> list[dict]:
+    """The chain of versions of ``document`` (see ``document_versions``) as plain data."""
+    from django.db.models import Count
 
-    return settings.SITE_URL + reverse(
-        "signatures:verify_document", kwargs={"code": document.verification_code}
+    from signatures.services.documents import document_versions
+
+    chain = document_versions(document)
+    counts = dict(
+        Document.objects.filter(pk__in=[d.pk for d in chain])
+        .annotate(n=Count("signatures"))
+        .values_list("pk", "n")
     )
+    return [
+        {
+            "verification_code": version.verification_code,
+            "verification_url": verification_url(version),
+            "sha256": version.sha256,
+            "created_at": version.created_at,
+            "signature_count": counts.get(version.pk, 0),
+            "is_this": version.pk == document.pk,
+            "is_latest": index == len(chain) - 1,
+        }
+        for index, version in enumerate(chain)
+    ]
+
+
+def verification_url(document: Document) -> str:
+    from signatures.services.documents import verification_url_for_code
+
+    return verification_url_for_code(document.verification_code)
