@@ -84,3 +84,35 @@ def test_employee_signs_an_order_from_the_inbox_and_it_moves_to_the_archive(page
     page.get_by_test_id(f"archive-{sent_order.pk}").get_by_role("link").click()
     expect(page.get_by_test_id("inbox-status")).to_have_attribute("data-status", "acquainted")
     expect(page.get_by_test_id("sheet-row-2")).to_have_attribute("data-level", "simple")
+
+
+def test_a_phone_scanning_the_printed_qr_reaches_the_signed_orders_report(
+    phone_page: Page, sent_order
+):
+    """The QR printed on the order (read from the rendered page) is opened on a phone by
+    someone who is not signed in: the last version's report, with the note and the versions."""
+    import os
+    import tempfile
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from signatures.models import Document
+    from signatures.services.documents import document_read
+    from tests.pdftools import pdf_qr_codes
+
+    (printed_url,) = pdf_qr_codes(document_read(sent_order.pdf))
+    first = Document.objects.get(pk=sent_order.pdf.derived_from_id)
+    assert urlsplit(printed_url).path.endswith(f"/{first.verification_code}/")
+
+    phone = phone_page
+    phone.goto(urlsplit(printed_url).path)
+    expect(phone.get_by_test_id("overall")).to_have_attribute("data-indication", "TOTAL-PASSED")
+    expect(phone.get_by_test_id("followed-from")).to_contain_text(first.verification_code)
+    expect(phone.get_by_test_id("versions").locator("tbody tr")).to_have_count(2)
+    expect(phone.get_by_test_id("document-download")).to_have_count(0)
+    shots = Path(os.environ.get("KSTU_SHOTS_DIR") or Path(tempfile.gettempdir()) / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(shots / "order-verification-phone.png"), full_page=True)
+
+    phone.get_by_test_id("followed-from").get_by_role("link").click()
+    expect(phone.get_by_test_id("overall")).to_have_attribute("data-indication", "INDETERMINATE")
