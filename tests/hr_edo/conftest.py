@@ -163,3 +163,40 @@ def registered_employee(employee, hr_officer):
     )
     participation_register(actor=hr_officer, participation=participation)
     return employee
+
+
+# Personas of the order flow (App. 1 #8–13), shared by the order tests: Айда, an HR officer;
+# Бакыт, the rector; Нурлан, an employee who joined EDO and reads Russian.
+
+
+@pytest.fixture
+def hr(make_user):
+    from tests.hr_edo.test_orders_support import make_hr_officer
+
+    return make_hr_officer(make_user)
+
+
+@pytest.fixture
+def rector(make_user):
+    from tests.hr_edo.test_orders_support import make_rector
+
+    return make_rector(make_user)
+
+
+@pytest.fixture
+def nurlan(make_user):
+    from tests.hr_edo.test_orders_support import make_participant
+
+    user = make_user(
+        "emp_nurlan", first_name="Нурлан", last_name="Үсөнбаев", preferred_language="ru"
+    )
+    make_participant(user)
+    return user
+
+
+@pytest.fixture
+def org_key(settings, tmp_path):
+    """The university's signing PKCS#12 under a qualified test root, configured in settings."""
+    from tests.hr_edo.test_orders_support import install_org_key
+
+    return install_org_key(settings, tmp_path)

@@ -28,9 +28,7 @@ from tests.hr_edo.test_orders_support import (
     bishkek,
     draft_order,
     install_org_key,
-    make_hr_officer,
     make_participant,
-    make_rector,
     order_type,
 )
 
@@ -44,32 +42,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hr(make_user):
-    return make_hr_officer(make_user)
-
-
-@pytest.fixture
-def rector(make_user):
-    return make_rector(make_user)
-
-
-@pytest.fixture
-def nurlan(make_user):
-    user = make_user(
-        "emp_nurlan", first_name="Нурлан", last_name="Үсөнбаев", preferred_language="ru"
-    )
-    make_participant(user)
-    return user
-
-
-@pytest.fixture
 def sezim(make_user):
     return make_user("emp_sezim", first_name="Сезим")
-
-
-@pytest.fixture
-def org_key(settings, tmp_path):
-    return install_org_key(settings, tmp_path)
 
 
 def test_an_order_goes_from_draft_to_university_signature_to_the_employee_signature(

@@ -13,18 +13,12 @@ from tests.hr_edo.test_orders_support import (
     PASSWORD,
     draft_order,
     install_org_key,
-    make_hr_officer,
     make_participant,
     make_rector,
     order_type,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr(make_user):
-    return make_hr_officer(make_user)
 
 
 @pytest.fixture

@@ -23,30 +23,12 @@ from signatures.services.documents import document_read, verification_url_for_co
 from tests.hr_edo.test_applications import GOOD, _submit
 from tests.hr_edo.test_orders_support import (
     draft_order,
-    install_org_key,
-    make_hr_officer,
-    make_participant,
-    make_rector,
 )
 from tests.pdftools import pdf_page_count, pdf_page_png, pdf_qr_codes, pdf_text
 
 SHOTS = Path(os.environ.get("KSTU_SHOTS_DIR") or Path(tempfile.gettempdir()) / "shots")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr(make_user):
-    return make_hr_officer(make_user)
-
-
-@pytest.fixture
-def nurlan(make_user):
-    user = make_user(
-        "emp_nurlan", first_name="Нурлан", last_name="Үсөнбаев", preferred_language="ru"
-    )
-    make_participant(user)
-    return user
 
 
 def printed_code(content: bytes) -> str:
@@ -83,10 +65,8 @@ def test_an_order_pdf_prints_the_qr_and_address_of_its_verification_page(hr, nur
 
 
 def test_the_code_printed_before_the_university_signed_leads_to_the_signed_order(
-    client, hr, nurlan, make_user, settings, tmp_path
+    client, hr, nurlan, rector, org_key
 ):
-    install_org_key(settings, tmp_path)
-    rector = make_rector(make_user)
     order = draft_order(hr, nurlan)
     first = order.pdf
     order_submit_for_signature(actor=hr, hr_document=order)
