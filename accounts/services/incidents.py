@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.authentication import api_tokens_revoke
 from accounts.models import AccessIncident, User
 from accounts.password_validation import password_history_keep
 from accounts.roles import IS_RESPONSIBLE
@@ -96,7 +97,7 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
        password" (a link to the corporate e-mail), which whoever knew the old password
        cannot do.
     3. End every session of the account, the current one included (the caller logs the
-       request out as well).
+       request out as well), and delete its API tokens.
     4. Mail each active IS-responsible person, in their language, after commit.
     """
     if not (user and user.is_authenticated):
@@ -122,6 +123,7 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
     account.save(update_fields=["password"])
 
     sessions_end_all(user=account)
+    api_tokens_revoke(account)
 
     url = settings.SITE_URL + reverse("accounts:incident_detail", args=[incident.pk])
     for handler in _handlers():

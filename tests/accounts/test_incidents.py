@@ -97,6 +97,21 @@ def test_a_report_ends_every_session_and_forces_a_password_change(client, employ
     assert incident.description == "Grades I did not enter"
 
 
+def test_a_report_deletes_the_accounts_api_tokens(client, employee):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=employee)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get(reverse("api-me")).status_code == 200
+    client.force_login(employee)
+
+    assert _report(client).status_code == 302
+
+    assert not Token.objects.filter(user=employee).exists()
+    refused = api.get(reverse("api-me"))
+    assert refused.status_code == 403 and "Invalid token" in refused.json()["detail"]
+
+
 def test_after_a_report_the_old_password_no_longer_signs_in(client, employee):
     client.force_login(employee)
     _report(client)

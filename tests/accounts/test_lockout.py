@@ -270,6 +270,25 @@ def test_is_responsible_unlocks_with_a_reason_and_the_owner_signs_in(
     assert _attempt(client, "bakyt", PASSWORD).status_code == 302
 
 
+def test_an_api_token_is_refused_while_the_account_is_locked_and_works_after_unlock(
+    client, teacher, responsible
+):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=teacher)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.cookies["kstu_language"] = "en"
+    assert api.get(reverse("api-me")).status_code == 200
+
+    _lock(client, "bakyt")
+    refused = api.get(reverse("api-me"))
+    assert refused.status_code == 403
+    assert "locked after 3 failed logins" in refused.json()["detail"]
+
+    account_unlock(actor=responsible, username="bakyt", reason="Owner called")
+    assert api.get(reverse("api-me")).json()["username"] == "bakyt"
+
+
 def test_unlock_needs_a_reason(client, teacher, responsible):
     _lock(client, "bakyt")
     with pytest.raises(ValidationError):
