@@ -24,6 +24,7 @@ from accounts.password_validation import password_history_keep
 from accounts.roles import IS_RESPONSIBLE
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
+from audit.services import event_record
 from kstu.mail import send_mail_on_commit
 from kstu.net import client_ip
 
@@ -122,8 +123,15 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
     account._history_user = user
     account.save(update_fields=["password"])
 
-    sessions_end_all(user=account)
-    api_tokens_revoke(account)
+    sessions = sessions_end_all(user=account)
+    tokens = api_tokens_revoke(account)
+    event_record(
+        action=AuthEvent.Action.INCIDENT_REPORT,
+        request=request,
+        user=account,
+        target=incident,
+        details={"kind": incident.kind, "sessions_ended": sessions, "api_tokens_deleted": tokens},
+    )
 
     url = settings.SITE_URL + reverse("accounts:incident_detail", args=[incident.pk])
     for handler in _handlers():

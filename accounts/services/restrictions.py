@@ -91,7 +91,7 @@ def account_block(*, actor, user: User, reason: str, request=None) -> AccessRest
         user.save(update_fields=["is_active"])
     sessions = sessions_end_all(user=user)
     _record(
-        action=AuthEvent.Action.LOCKOUT,
+        action=AuthEvent.Action.ACCOUNT_BLOCK,
         actor=actor,
         user=user,
         restriction=restriction,
@@ -137,7 +137,7 @@ def account_unblock(
         # automatic lock may have closed too; lifting the block lifts that lock as well.
         account_unlock(actor=actor, username=user.username, reason=reason, request=request)
     _record(
-        action=AuthEvent.Action.UNLOCK,
+        action=AuthEvent.Action.ACCOUNT_UNBLOCK,
         actor=actor,
         user=user,
         restriction=restriction,

@@ -178,7 +178,7 @@ def copy_issue_electronic(actor, request: CopyRequest, *, documents=None) -> Cop
     request.handled_at = now
     request.save()
     event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+        action=AuthEvent.Action.COPY_ISSUE,
         user=actor,
         target=request,
         details={
@@ -217,7 +217,7 @@ def copy_mark_handed_over(actor, request: CopyRequest, note: str = "") -> CopyRe
     request.note = (note or "").strip()
     request.save()
     event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+        action=AuthEvent.Action.COPY_ISSUE,
         user=actor,
         target=request,
         details={"event": "hr_copy_handed_over", "form": request.form},

@@ -170,7 +170,7 @@ def hr_documents_export(*, actor, documents, filters: dict | None = None, reques
             "".join(f"{f['sha256']}  {f['path']}\n" for f in manifest["files"]).encode(),
         )
     event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+        action=AuthEvent.Action.DOCUMENTS_EXPORT,
         request=request,
         user=actor,
         details={

@@ -135,7 +135,7 @@ def retention_set_legal_hold(actor, doc: HrDocument, hold: bool) -> HrDocument:
 
 def _audit(actor, doc, event: str, reason: str) -> None:
     event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+        action=AuthEvent.Action.RETENTION_DECISION,
         user=actor,
         target=doc,
         details={"event": event, "reason": reason or ""},

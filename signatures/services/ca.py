@@ -269,7 +269,7 @@ def certificate_issue(*, actor, user, csr_pem: str | bytes, request=None) -> Iss
         issued_by=actor,
     )
     event_record(
-        action=AuthEvent.Action.SIGNATURE,
+        action=AuthEvent.Action.CERTIFICATE_ISSUE,
         request=request,
         user=actor,
         target=issued,
@@ -319,7 +319,7 @@ def certificate_revoke(
             raise ValidationError(_("This certificate is already revoked."))
     _revoke(certificate, reason=reason, revoked_at=revoked_at)
     event_record(
-        action=AuthEvent.Action.SIGNATURE,
+        action=AuthEvent.Action.CERTIFICATE_REVOKE,
         request=request,
         user=actor,
         target=certificate,
@@ -400,7 +400,7 @@ def key_compromise_report(
         code.save(update_fields=["invalidated_at"])  # one by one: each change keeps its history
         invalidated += 1
     event_record(
-        action=AuthEvent.Action.SIGNATURE,
+        action=AuthEvent.Action.KEY_COMPROMISE,
         request=request,
         user=user,
         target=report,

@@ -108,6 +108,9 @@ def test_a_report_deletes_the_accounts_api_tokens(client, employee):
     assert _report(client).status_code == 302
 
     assert not Token.objects.filter(user=employee).exists()
+    event = AuthEvent.objects.get(action=AuthEvent.Action.INCIDENT_REPORT)
+    assert event.user_id == employee.pk
+    assert event.details["api_tokens_deleted"] == 1 and event.details["sessions_ended"] == 1
     refused = api.get(reverse("api-me"))
     assert refused.status_code == 403 and "Invalid token" in refused.json()["detail"]
 

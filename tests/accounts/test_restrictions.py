@@ -170,7 +170,7 @@ def test_is_responsible_blocks_an_account_with_reason_and_its_sessions_end(
     assert restriction.reason == "Act No. 12: password passed on"
     assert restriction.created_by == responsible
     assert restriction.history.count() == 1
-    event = AuthEvent.objects.get(action=AuthEvent.Action.LOCKOUT)
+    event = AuthEvent.objects.get(action=AuthEvent.Action.ACCOUNT_BLOCK)
     assert event.user_id == employee.pk
     assert event.details["by"] == "resp_aigul"
     assert event.details["reason"] == "Act No. 12: password passed on"
@@ -224,7 +224,7 @@ def test_is_responsible_unblocks_with_a_reason_and_the_person_signs_in_again(
     assert restriction.lift_reason == "Explanatory note received"
     employee.refresh_from_db()
     assert employee.is_active
-    event = AuthEvent.objects.get(action=AuthEvent.Action.UNLOCK)
+    event = AuthEvent.objects.get(action=AuthEvent.Action.ACCOUNT_UNBLOCK)
     assert event.details == {
         "by": "resp_aigul",
         "kind": "account",

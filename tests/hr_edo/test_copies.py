@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuthEvent
 from hr_edo.models import CopyRequest
 from hr_edo.services.copies import (
     copy_issue_electronic,
@@ -77,6 +78,8 @@ def test_electronic_copy_issued(
     assert files[f"{stem}.pdf"] == document_read(doc.pdf)
     assert files[f"{stem}-verification.pdf"].startswith(b"%PDF")
     assert [m.to for m in mail.outbox] == [[copy_employee.email]]
+    event = AuthEvent.objects.get(action=AuthEvent.Action.COPY_ISSUE)
+    assert event.user_id == copy_hr.pk and event.details["documents"] == [doc.pk]
     # Handled once only.
     with pytest.raises(ValidationError):
         copy_issue_electronic(copy_hr, request)

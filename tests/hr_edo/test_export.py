@@ -105,6 +105,7 @@ def test_export_is_audited(copy_employee, copy_hr, make_edo_document):
         actor=copy_hr, documents=export_queryset(), filters={"type": None, "employee": None}
     )
     event = AuthEvent.objects.filter(user_id=copy_hr.pk).latest("pk")
+    assert event.action == AuthEvent.Action.DOCUMENTS_EXPORT
     assert event.details["event"] == "hr_documents_exported"
     assert event.details["count"] == 1
     assert event.details["filters"] == {"type": None, "employee": None}

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from audit.models import AuthEvent
 from hr_edo.models import HrDocument
 from hr_edo.services.retention import (
     past_retention,
@@ -69,6 +70,9 @@ def test_keep_needs_reason_and_leaves_the_list(copy_employee, copy_hr, make_edo_
         retention_keep(copy_hr, old, "")
     retention_keep(copy_hr, old, "court case pending")
     assert list(past_retention()) == []
+    event = AuthEvent.objects.get(action=AuthEvent.Action.RETENTION_DECISION)
+    assert event.user_id == copy_hr.pk and event.target_id == str(old.pk)
+    assert event.details == {"event": "hr_retention_keep", "reason": "court case pending"}
 
 
 def test_legal_hold_blocks_disposal(copy_employee, copy_hr, make_edo_document, client):

@@ -187,6 +187,7 @@ def test_certificate_from_a_real_csr_chains_to_the_ca_with_the_subject_from_the_
     assert issued.issued_by == it_officer
     event = AuthEvent.objects.get(details__event="certificate_issued")
     assert event.user_id == it_officer.pk and event.target_id == str(issued.pk)
+    assert event.action == AuthEvent.Action.CERTIFICATE_ISSUE
 
 
 def test_an_rsa_csr_is_accepted_and_a_renewal_gives_a_second_certificate(
@@ -356,7 +357,7 @@ def test_key_compromise_revokes_from_the_reported_time_invalidates_codes_and_mai
     assert "Флешка" in mail.outbox[0].body
 
     event = AuthEvent.objects.get(details__event="key_compromise")
-    assert event.action == AuthEvent.Action.SIGNATURE
+    assert event.action == AuthEvent.Action.KEY_COMPROMISE
     assert event.user_id == employee.pk
     assert event.details["signing_codes_invalidated"] == 1
 
