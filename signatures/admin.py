@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from signatures import ca
 from signatures.models import (
+    CertificateRequest,
     Document,
     IssuedCertificate,
     KeyCompromiseReport,
@@ -214,6 +215,30 @@ class IssuedCertificateAdmin(ReadOnlyAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+@admin.register(CertificateRequest)
+class CertificateRequestAdmin(ReadOnlyAdmin):
+    """Read-only: requests are issued or refused on the CA page, through the services."""
+
+    list_display = ["user", "created_at", "key_description", "origin", "status", "handled_by"]
+    list_filter = ["status", "origin"]
+    list_select_related = ["user", "handled_by"]
+    search_fields = ["user__username", "user__last_name", "key_fingerprint"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "user",
+        "created_at",
+        "key_description",
+        "key_fingerprint",
+        "origin",
+        "csr_pem",
+        "status",
+        "handled_by",
+        "handled_at",
+        "reject_reason",
+        "certificate",
+    ]
 
 
 @admin.register(KeyCompromiseReport)

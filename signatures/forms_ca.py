@@ -49,6 +49,43 @@ class CertificateIssueForm(forms.Form):
         return cleaned
 
 
+class CertificateRequestForm(forms.Form):
+    """An employee's request: the CSR made in the browser (filled in by browser-keys.js) or
+    with their own tool (pasted or uploaded)."""
+
+    csr_text = forms.CharField(
+        label=_("Certificate signing request (PEM)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "mono"}),
+    )
+    csr_file = forms.FileField(label=_("…or the request file (.csr, .pem, .der)"), required=False)
+    origin = forms.CharField(widget=forms.HiddenInput, initial="tool", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("csr_file")
+        if upload is not None:
+            if upload.size > ca.MAX_CSR_BYTES:
+                raise forms.ValidationError(_("The certificate request is too large."))
+            cleaned["csr"] = upload.read()
+        elif cleaned.get("csr_text", "").strip():
+            cleaned["csr"] = cleaned["csr_text"].strip()
+        else:
+            raise forms.ValidationError(
+                _("Make a key in this browser, or paste the request made with your own tool.")
+            )
+        cleaned["origin"] = "browser" if cleaned.get("origin") == "browser" else "tool"
+        return cleaned
+
+
+class CertificateRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
 class KeyCompromiseForm(forms.Form):
     compromised_since = forms.DateTimeField(
         label=_("Since when may the key have been compromised?"),

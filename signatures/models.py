@@ -251,6 +251,76 @@ class SigningCode(models.Model):
         return f"{self.user_id} / {self.document_id}"
 
 
+class CertificateRequest(models.Model):
+    """An employee asks the digital-infrastructure service for a certificate (EDO 5.5) for a key
+    they hold — made in their browser or with their own tool. Only the public part (a CSR)
+    comes here; the service issues or refuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the digital-infrastructure service")
+        ISSUED = "issued", _("Certificate issued")
+        REJECTED = "rejected", _("Refused")
+        WITHDRAWN = "withdrawn", _("Replaced by a newer request")
+
+    class Origin(models.TextChoices):
+        BROWSER = "browser", _("Key made in the browser")
+        TOOL = "tool", _("Request made with the employee's own tool")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="certificate_requests",
+    )
+    csr_pem = models.TextField(_("certificate signing request (PEM)"))
+    key_fingerprint = models.CharField(
+        _("public key SHA-256"),
+        max_length=64,
+        help_text=_("SHA-256 of the public key (SubjectPublicKeyInfo) in the request."),
+    )
+    key_description = models.CharField(_("key"), max_length=50)
+    origin = models.CharField(_("made with"), max_length=10, choices=Origin.choices)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reject_reason = models.TextField(_("reason for refusal"), blank=True)
+    certificate = models.OneToOneField(
+        IssuedCertificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+
+    history = tracked()
+
+    class Meta:
+        verbose_name = _("certificate request")
+        verbose_name_plural = _("certificate requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="one_pending_certificate_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+
+
 class KeyCompromiseReport(models.Model):
     """An employee's report that a signature key was lost or compromised (EDO 3.2.3, C5)."""
 

@@ -11,10 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from signatures import ca
-from signatures.forms_ca import CertificateIssueForm, KeyCompromiseForm
+from signatures.forms_ca import (
+    CertificateIssueForm,
+    CertificateRejectForm,
+    CertificateRequestForm,
+    KeyCompromiseForm,
+)
 from signatures.models import IssuedCertificate
 from signatures.services.ca import (
     ca_certificate_der,
@@ -25,6 +30,14 @@ from signatures.services.ca import (
     certificates_for_user,
     crl_der,
     key_compromise_report,
+)
+from signatures.services.ca_requests import (
+    certificate_request_issue,
+    certificate_request_reject,
+    certificate_request_submit,
+    certificate_requests_for_user,
+    certificate_requests_pending,
+    may_request_certificate,
 )
 
 
@@ -75,7 +88,11 @@ def certificates_view(request):
     return render(
         request,
         "signatures/ca/certificates.html",
-        {"rows": rows, "can_issue": can_issue_certificates(request.user)},
+        {
+            "rows": rows,
+            "can_issue": can_issue_certificates(request.user),
+            "may_request": may_request_certificate(request.user),
+        },
     )
 
 
@@ -118,7 +135,86 @@ def certificate_issue_view(request):
                 form = CertificateIssueForm()
     else:
         form = CertificateIssueForm()
-    return render(request, "signatures/ca/issue.html", {"form": form, "issued": issued})
+    return render(
+        request,
+        "signatures/ca/issue.html",
+        {
+            "form": form,
+            "issued": issued,
+            "pending": certificate_requests_pending(actor=request.user),
+            "reject_form": CertificateRejectForm(),
+        },
+    )
+
+
+@never_cache
+@login_required
+def certificate_request_view(request):
+    """An employee asks for a certificate: a key made in this browser, or their own CSR."""
+    if not may_request_certificate(request.user):
+        raise PermissionDenied(_("Only employees with an active account request certificates."))
+    form = CertificateRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate_request_submit(
+                user=request.user,
+                csr_pem=form.cleaned_data["csr"],
+                origin=form.cleaned_data["origin"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request was sent to the digital-infrastructure service. You will get "
+                    "an e-mail when the certificate is issued."
+                ),
+            )
+            return redirect("signatures:certificate_request")
+    return render(
+        request,
+        "signatures/ca/request.html",
+        {"form": form, "requests": certificate_requests_for_user(user=request.user)},
+    )
+
+
+@require_POST
+@login_required
+def certificate_request_issue_view(request, pk: int):
+    try:
+        cert_request = certificate_request_issue(actor=request.user, request_id=pk, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The certificate was issued to %(name)s.")
+            % {"name": cert_request.user.get_full_name() or cert_request.user.username},
+        )
+    return redirect("signatures:certificate_issue")
+
+
+@require_POST
+@login_required
+def certificate_request_reject_view(request, pk: int):
+    form = CertificateRejectForm(request.POST)
+    if not form.is_valid():
+        if not can_issue_certificates(request.user):
+            raise PermissionDenied(
+                _("Only the digital-infrastructure service issues certificates.")
+            )
+        messages.error(request, _("Give the reason for the refusal: the employee will read it."))
+        return redirect("signatures:certificate_issue")
+    try:
+        certificate_request_reject(
+            actor=request.user, request_id=pk, reason=form.cleaned_data["reason"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request was refused; the employee was told why."))
+    return redirect("signatures:certificate_issue")
 
 
 @never_cache

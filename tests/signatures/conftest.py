@@ -48,31 +48,8 @@ def make_document(db):
 # --------------------------------------------------------------------------- university CA
 # (tests/signatures/pki.py makes free-standing test PKI; these fixtures set up the real CA code.)
 
-CA_TEST_PASSPHRASE = "test CA passphrase"
-
-
-@pytest.fixture
-def university_ca(db, settings, tmp_path):
-    """The university CA made by ``ca_initialize`` in ``tmp_path`` with an encrypted key.
-    Returns a namespace: ``key``, ``cert`` (cryptography objects), ``anchor`` (TrustAnchor),
-    ``cert_path``, ``key_path``."""
-    from types import SimpleNamespace
-
-    from signatures import ca
-    from signatures.services.ca import ca_initialize
-
-    settings.KSTU_CA_CERT_PATH = str(tmp_path / "ca" / "ca.crt")
-    settings.KSTU_CA_KEY_PATH = str(tmp_path / "ca" / "ca.key")
-    settings.KSTU_CA_KEY_PASSPHRASE = CA_TEST_PASSPHRASE
-    anchor = ca_initialize()
-    key, cert = ca.load_ca()
-    return SimpleNamespace(
-        key=key,
-        cert=cert,
-        anchor=anchor,
-        cert_path=tmp_path / "ca" / "ca.crt",
-        key_path=tmp_path / "ca" / "ca.key",
-    )
+# ``university_ca`` (the real CA made by ``ca_initialize``) is in tests/conftest.py: the
+# browser journeys use it too.
 
 
 @pytest.fixture
