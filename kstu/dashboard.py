@@ -57,7 +57,7 @@ def _common():
         ),
         _card(
             _("My electronic signature"),
-            _("Your certificates; report a lost or compromised key."),
+            _("Request a certificate with a key made in this browser; report a lost key."),
             "signatures:certificates",
         ),
         _card(
@@ -212,7 +212,7 @@ _ROLE_CARDS = {
         ),
         _card(
             _("Certification authority"),
-            _("Issue employees' signature certificates; the revocation list."),
+            _("Issue or refuse employees' certificate requests; the revocation list."),
             "signatures:certificate_issue",
         ),
         _card(

@@ -6,6 +6,8 @@ Personas: Айдай, an employee; Нурбек, of the digital-infrastructure s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -247,3 +249,14 @@ def test_other_employees_cannot_issue_or_refuse_from_the_pages(client, aidai, un
     )
     cert_request.refresh_from_db()
     assert cert_request.status == CertificateRequest.Status.PENDING
+
+
+def test_the_waiting_requests_page_has_a_query_budget(
+    client, make_user, nurbek, university_ca, django_assert_max_num_queries
+):
+    for n in range(12):
+        _submit(make_user(f"emp{n}"))
+    client.force_login(nurbek)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("signatures:certificate_issue"))
+    assert len(re.findall(r'data-testid="pending-\d+"', page.content.decode())) == 12
