@@ -1,6 +1,6 @@
 """Certificate requests (C2, EDO 5.5): an employee asks for a certificate for a key they hold.
 
-The key is made in the employee's browser (WebCrypto, not extractable, kept in that browser;
+The key is made in the employee's browser (WebCrypto; kept in that browser encrypted under a PIN;
 ``static/js/browser-keys.js``) or with their own tool; only the certificate signing request
 comes here. The digital-infrastructure service issues it through ``certificate_issue`` (the
 subject comes from the account, not from the request) or refuses it with a reason.

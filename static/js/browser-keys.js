@@ -1,11 +1,15 @@
-// Signature keys kept in this browser (C2): made with WebCrypto as ECDSA P-256, the private
-// key not extractable, stored in IndexedDB; only a certificate signing request (PKCS#10) leaves
-// the browser. Later the same key signs the bytes of an interrupted PAdES signing.
+// Signature keys kept in this browser (C2): made with WebCrypto as ECDSA P-256 and stored in
+// IndexedDB only encrypted (AES-GCM under a key derived from the holder's PIN with PBKDF2), so
+// someone else using the same browser profile cannot sign with it. Only a certificate signing
+// request (PKCS#10) leaves the browser. Later, with the PIN, the key signs the bytes of an
+// interrupted PAdES signing; it is imported for that one signature as not extractable.
 //
 // Pages opt in with data attributes (no inline script; texts come translated from the page):
-//   [data-browser-key-request]  a form with #id_csr_text and #id_origin: "make a key" button
+//   [data-browser-key-request]  a form with #id_csr_text and #id_origin; [data-browser-key-pin]
+//                               and [data-browser-key-pin2] inputs; a "make a key" button
 //   [data-browser-key-sign]     the signing page: data-fingerprint (SHA-256 of the
-//                               certificate's SubjectPublicKeyInfo), data-to-sign (Base64)
+//                               certificate's SubjectPublicKeyInfo), data-to-sign (Base64),
+//                               a [data-browser-key-pin] input
 (function () {
   "use strict";
 
@@ -13,6 +17,8 @@
   var STORE = "keys";
   var ALGORITHM = { name: "ECDSA", namedCurve: "P-256" };
   var SIGN_ALGORITHM = { name: "ECDSA", hash: "SHA-256" };
+  var PBKDF2_ITERATIONS = 600000;
+  var MIN_PIN_LENGTH = 6;
 
   function supported() {
     return !!(window.isSecureContext && window.crypto && window.crypto.subtle && window.indexedDB);
@@ -127,11 +133,26 @@
 
   // ------------------------------------------------------------------ keys
 
-  function makeKeyAndRequest(commonName) {
+  function pinKey(pin, salt) {
+    var subtle = window.crypto.subtle;
+    return subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"])
+      .then(function (material) {
+        return subtle.deriveKey(
+          { name: "PBKDF2", salt: salt, iterations: PBKDF2_ITERATIONS, hash: "SHA-256" },
+          material,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["encrypt", "decrypt"]
+        );
+      });
+  }
+
+  function makeKeyAndRequest(commonName, pin) {
     var subtle = window.crypto.subtle;
     var pair;
     var spki;
-    return subtle.generateKey(ALGORITHM, false, ["sign", "verify"])
+    var csr;
+    return subtle.generateKey(ALGORITHM, true, ["sign", "verify"])
       .then(function (generated) {
         pair = generated;
         return subtle.exportKey("spki", pair.publicKey);
@@ -142,31 +163,48 @@
         var info = seq(der(0x02, new Uint8Array([0])), subject, spki, new Uint8Array([0xa0, 0]));
         return subtle.sign(SIGN_ALGORITHM, pair.privateKey, info).then(function (signature) {
           var bitString = der(0x03, concat([new Uint8Array([0]), ecdsaToDer(signature)]));
-          return seq(info, seq(oid("1.2.840.10045.4.3.2")), bitString);
+          csr = seq(info, seq(oid("1.2.840.10045.4.3.2")), bitString);
         });
       })
-      .then(function (csr) {
-        return subtle.digest("SHA-256", spki).then(function (digest) {
-          var record = {
-            fingerprint: hex(digest),
-            privateKey: pair.privateKey,
-            publicKey: pair.publicKey,
-            commonName: commonName,
-            created: new Date().toISOString()
-          };
-          return saveKey(record).then(function () {
-            return { csrPem: pem("CERTIFICATE REQUEST", csr), fingerprint: record.fingerprint };
-          });
+      .then(function () {
+        var salt = window.crypto.getRandomValues(new Uint8Array(16));
+        var iv = window.crypto.getRandomValues(new Uint8Array(12));
+        return Promise.all([
+          subtle.digest("SHA-256", spki),
+          subtle.exportKey("pkcs8", pair.privateKey),
+          pinKey(pin, salt)
+        ]).then(function (parts) {
+          return subtle.encrypt({ name: "AES-GCM", iv: iv }, parts[2], parts[1])
+            .then(function (sealed) {
+              var record = {
+                fingerprint: hex(parts[0]),
+                sealedKey: sealed,
+                salt: salt,
+                iv: iv,
+                commonName: commonName,
+                created: new Date().toISOString()
+              };
+              return saveKey(record).then(function () {
+                return { csrPem: pem("CERTIFICATE REQUEST", csr), fingerprint: record.fingerprint };
+              });
+            });
         });
       });
   }
 
-  function signWithKey(fingerprint, bytes) {
-    return findKey(fingerprint).then(function (record) {
-      if (!record) { return null; }
-      return window.crypto.subtle.sign(SIGN_ALGORITHM, record.privateKey, bytes)
-        .then(function (signature) { return toBase64(ecdsaToDer(signature)); });
-    });
+  // Resolves to the Base64 DER signature, or rejects with "wrong-pin".
+  function signWithKey(record, pin, bytes) {
+    var subtle = window.crypto.subtle;
+    return pinKey(pin, record.salt)
+      .then(function (key) {
+        return subtle.decrypt({ name: "AES-GCM", iv: record.iv }, key, record.sealedKey)
+          .catch(function () { throw new Error("wrong-pin"); });
+      })
+      .then(function (pkcs8) {
+        return subtle.importKey("pkcs8", pkcs8, ALGORITHM, false, ["sign"]);
+      })
+      .then(function (privateKey) { return subtle.sign(SIGN_ALGORITHM, privateKey, bytes); })
+      .then(function (signature) { return toBase64(ecdsaToDer(signature)); });
   }
 
   // ------------------------------------------------------------------ pages
@@ -181,19 +219,35 @@
   function requestPage(box) {
     var button = box.querySelector("[data-browser-key-make]");
     var form = box.closest("form") || box.querySelector("form");
+    var pinFields = box.querySelector("[data-browser-key-pins]");
     if (!button || !form) { return; }
     if (!supported()) {
       say(box, box.getAttribute("data-text-unsupported"), true);
       return;
     }
     button.hidden = false;
+    if (pinFields) { pinFields.hidden = false; }
     button.addEventListener("click", function () {
+      var pin = box.querySelector("[data-browser-key-pin]").value;
+      var again = box.querySelector("[data-browser-key-pin2]").value;
+      if (pin.length < MIN_PIN_LENGTH) {
+        say(box, box.getAttribute("data-text-pin-short"), true);
+        box.querySelector("[data-browser-key-pin]").focus();
+        return;
+      }
+      if (pin !== again) {
+        say(box, box.getAttribute("data-text-pin-mismatch"), true);
+        box.querySelector("[data-browser-key-pin2]").focus();
+        return;
+      }
       button.disabled = true;
       say(box, box.getAttribute("data-text-working"), false);
-      makeKeyAndRequest(box.getAttribute("data-common-name") || "KSTU")
+      makeKeyAndRequest(box.getAttribute("data-common-name") || "KSTU", pin)
         .then(function (made) {
           form.querySelector("#id_csr_text").value = made.csrPem;
           form.querySelector("#id_origin").value = "browser";
+          box.querySelector("[data-browser-key-pin]").value = "";
+          box.querySelector("[data-browser-key-pin2]").value = "";
           say(box, box.getAttribute("data-text-made"), false);
           form.submit();
         })
@@ -206,6 +260,7 @@
 
   function signPage(box) {
     var button = box.querySelector("[data-browser-key-use]");
+    var pinFields = box.querySelector("[data-browser-key-pins]");
     var form = box.closest("form") || document.querySelector("form[data-signature-form]");
     if (!button || !form || !supported()) { return; }
     var fingerprint = box.getAttribute("data-fingerprint");
@@ -215,17 +270,26 @@
         return;
       }
       button.hidden = false;
+      if (pinFields) { pinFields.hidden = false; }
       say(box, box.getAttribute("data-text-present"), false);
+      var pinInput = box.querySelector("[data-browser-key-pin]");
       button.addEventListener("click", function () {
         button.disabled = true;
-        signWithKey(fingerprint, fromBase64(box.getAttribute("data-to-sign")))
+        signWithKey(record, pinInput.value, fromBase64(box.getAttribute("data-to-sign")))
           .then(function (value) {
+            pinInput.value = "";
             form.querySelector("#id_signature_value").value = value;
             form.submit();
           })
           .catch(function (error) {
             button.disabled = false;
-            say(box, box.getAttribute("data-text-failed") + " (" + error + ")", true);
+            if (error && error.message === "wrong-pin") {
+              say(box, box.getAttribute("data-text-wrong-pin"), true);
+              pinInput.value = "";
+              pinInput.focus();
+            } else {
+              say(box, box.getAttribute("data-text-failed") + " (" + error + ")", true);
+            }
           });
       });
     }).catch(function () {

@@ -7,6 +7,7 @@ pyHanko and verified. Persona: Айдай, an employee; Нурбек, of the dig
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from signatures.services.ca_requests import certificate_request_issue
 from signatures.services.documents import document_create
 
 PASSWORD = "Str0ng#Pass"
+PIN = "ключ-2026"
 SHOTS = Path(os.environ.get("KSTU_SHOTS_DIR") or Path(tempfile.gettempdir()) / "shots")
 
 
@@ -53,6 +55,18 @@ def test_a_key_made_in_the_browser_gets_a_certificate_and_signs_a_pdf(
 
     page.goto("/signatures/certificates/")
     page.get_by_test_id("certificate-request-link").click()
+    # The key is sealed with a PIN: too short and mismatched PINs are refused in the page.
+    page.get_by_test_id("browser-key-pin").fill("123")
+    page.get_by_test_id("browser-key-pin2").fill("123")
+    page.get_by_test_id("browser-key-make").click()
+    status = page.get_by_test_id("browser-key-request").locator("[data-browser-key-status]")
+    expect(status).to_have_class(re.compile("field-error"))
+    assert not CertificateRequest.objects.exists()
+    page.get_by_test_id("browser-key-pin").fill(PIN)
+    page.get_by_test_id("browser-key-pin2").fill(PIN + "x")
+    page.get_by_test_id("browser-key-make").click()
+    expect(status).to_have_class(re.compile("field-error"))
+    page.get_by_test_id("browser-key-pin2").fill(PIN)
     page.get_by_test_id("browser-key-make").click()
     expect(page.get_by_test_id("my-requests").locator('tr[data-status="pending"]')).to_have_count(1)
     cert_request = CertificateRequest.objects.get(user=aidai)
@@ -66,6 +80,14 @@ def test_a_key_made_in_the_browser_gets_a_certificate_and_signs_a_pdf(
     page.get_by_test_id("sign-externally").click()
     page.get_by_test_id("external-prepare").click()
     expect(page.get_by_test_id("browser-key-use")).to_be_visible()
+    # A wrong PIN does not unlock the key: nothing is sent, the page says so.
+    page.get_by_test_id("browser-key-pin").fill("wrong-pin")
+    page.get_by_test_id("browser-key-use").click()
+    box = page.get_by_test_id("browser-key-sign")
+    expect(box.locator("[data-browser-key-status]")).to_have_class(re.compile("field-error"))
+    expect(page.get_by_test_id("browser-key-use")).to_be_enabled()
+    assert "/external/" in page.url
+    page.get_by_test_id("browser-key-pin").fill(PIN)
     page.screenshot(path=str(SHOTS / "sign-in-browser.png"), full_page=True)
     page.get_by_test_id("browser-key-use").click()
 
