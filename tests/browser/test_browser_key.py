@@ -119,3 +119,42 @@ def test_a_browser_without_the_key_is_told_to_use_the_device_that_holds_it(
     expect(box.locator("[data-browser-key-status]")).not_to_be_empty()
     expect(page.get_by_test_id("browser-key-use")).to_be_hidden()
     expect(page.get_by_test_id("to-sign")).to_be_visible()
+
+
+def test_the_service_issues_and_refuses_requests_from_its_queue_on_a_phone(
+    phone_page: Page, aidai_and_pdf, make_user
+):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from signatures.services.ca_requests import certificate_request_submit
+    from tests.signatures import pki
+
+    aidai, _document = aidai_and_pdf
+    make_user("nurbek", roles=["it_department"])
+    colleague = make_user("emp_colleague", first_name="Нуржан")
+    first = certificate_request_submit(
+        user=aidai, csr_pem=pki.make_csr(ec.generate_private_key(ec.SECP256R1())), origin="tool"
+    )
+    second = certificate_request_submit(
+        user=colleague,
+        csr_pem=pki.make_csr(ec.generate_private_key(ec.SECP384R1())),
+        origin="tool",
+    )
+
+    _sign_in(phone_page, "nurbek")
+    phone_page.goto("/signatures/certificates/issue/")
+    expect(phone_page.get_by_test_id(f"pending-{first.pk}")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone_page.screenshot(path=str(SHOTS / "certificate-queue-phone.png"), full_page=True)
+
+    phone_page.get_by_test_id(f"request-issue-{first.pk}").click()
+    expect(phone_page.get_by_test_id(f"pending-{first.pk}")).to_have_count(0)
+    phone_page.locator(f"#reason-{second.pk}").fill("Подразделение не указано")
+    phone_page.get_by_test_id(f"request-reject-{second.pk}").click()
+    expect(phone_page.get_by_test_id("no-pending")).to_be_visible()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == CertificateRequest.Status.ISSUED and first.certificate is not None
+    assert second.status == CertificateRequest.Status.REJECTED
+    assert second.reject_reason == "Подразделение не указано"
