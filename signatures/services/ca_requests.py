@@ -76,7 +76,8 @@ def certificate_request_submit(*, user, csr_pem: str | bytes, origin: str) -> Ce
     2. The request's self-signature must verify (possession of the key) and the key must be one
        the CA accepts; the subject in it is ignored.
     3. A newer request replaces one still waiting (the older is marked withdrawn).
-    4. The digital-infrastructure service is told by e-mail."""
+    4. The digital-infrastructure service is told by e-mail — once per waiting request, so
+       replacing it does not mail them again."""
     if not may_request_certificate(user):
         raise PermissionDenied(_("Only employees with an active account request certificates."))
     if origin not in CertificateRequest.Origin.values:
@@ -93,9 +94,11 @@ def certificate_request_submit(*, user, csr_pem: str | bytes, origin: str) -> Ce
         raise ValidationError(
             _("A certificate was already issued for this key. Make a new key for a new one.")
         )
+    replaced = 0
     for older in CertificateRequest.objects.select_for_update().filter(
         user=user, status=CertificateRequest.Status.PENDING
     ):
+        replaced += 1
         older.status = CertificateRequest.Status.WITHDRAWN
         older.handled_at = timezone.now()
         older._history_user = user
@@ -109,6 +112,8 @@ def certificate_request_submit(*, user, csr_pem: str | bytes, origin: str) -> Ce
     )
     cert_request._history_user = user
     cert_request.save()
+    if replaced:
+        return cert_request
     url = absolute_url("signatures:certificate_issue")
     handlers = (
         get_user_model()
