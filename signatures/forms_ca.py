@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from signatures import ca
 
 
+def _csr_from(cleaned: dict, *, missing) -> bytes | str:
+    """The CSR from the uploaded file (size-limited) or the pasted text; ``missing`` if none."""
+    upload = cleaned.get("csr_file")
+    if upload is not None:
+        if upload.size > ca.MAX_CSR_BYTES:
+            raise forms.ValidationError(_("The certificate request is too large."))
+        return upload.read()
+    if cleaned.get("csr_text", "").strip():
+        return cleaned["csr_text"].strip()
+    raise forms.ValidationError(missing)
+
+
 class CertificateIssueForm(forms.Form):
     """The digital-infrastructure service issues for a CSR the employee handed over."""
 
@@ -37,15 +49,9 @@ class CertificateIssueForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("csr_file")
-        if upload is not None:
-            if upload.size > ca.MAX_CSR_BYTES:
-                raise forms.ValidationError(_("The certificate request is too large."))
-            cleaned["csr"] = upload.read()
-        elif cleaned.get("csr_text", "").strip():
-            cleaned["csr"] = cleaned["csr_text"].strip()
-        else:
-            raise forms.ValidationError(_("Paste the certificate request or choose its file."))
+        cleaned["csr"] = _csr_from(
+            cleaned, missing=_("Paste the certificate request or choose its file.")
+        )
         return cleaned
 
 
@@ -63,17 +69,10 @@ class CertificateRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("csr_file")
-        if upload is not None:
-            if upload.size > ca.MAX_CSR_BYTES:
-                raise forms.ValidationError(_("The certificate request is too large."))
-            cleaned["csr"] = upload.read()
-        elif cleaned.get("csr_text", "").strip():
-            cleaned["csr"] = cleaned["csr_text"].strip()
-        else:
-            raise forms.ValidationError(
-                _("Make a key in this browser, or paste the request made with your own tool.")
-            )
+        cleaned["csr"] = _csr_from(
+            cleaned,
+            missing=_("Make a key in this browser, or paste the request made with your own tool."),
+        )
         cleaned["origin"] = "browser" if cleaned.get("origin") == "browser" else "tool"
         return cleaned
 
