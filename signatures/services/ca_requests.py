@@ -156,6 +156,15 @@ def _require_pending(cert_request: CertificateRequest) -> None:
         raise ValidationError(_("This request has already been handled."))
 
 
+def _close(cert_request: CertificateRequest, *, actor, status: str, **fields) -> None:
+    """Record the service's decision on a waiting request (with who and when)."""
+    for name, value in {**fields, "status": status, "handled_by": actor}.items():
+        setattr(cert_request, name, value)
+    cert_request.handled_at = timezone.now()
+    cert_request._history_user = actor
+    cert_request.save(update_fields=[*fields, "status", "handled_by", "handled_at"])
+
+
 @transaction.atomic
 def certificate_request_issue(*, actor, request_id: int, request=None) -> CertificateRequest:
     """Issue the certificate asked for (``certificate_issue`` checks the rights, the account
@@ -165,12 +174,7 @@ def certificate_request_issue(*, actor, request_id: int, request=None) -> Certif
     issued = certificate_issue(
         actor=actor, user=cert_request.user, csr_pem=cert_request.csr_pem, request=request
     )
-    cert_request.status = CertificateRequest.Status.ISSUED
-    cert_request.certificate = issued
-    cert_request.handled_by = actor
-    cert_request.handled_at = timezone.now()
-    cert_request._history_user = actor
-    cert_request.save(update_fields=["status", "certificate", "handled_by", "handled_at"])
+    _close(cert_request, actor=actor, status=CertificateRequest.Status.ISSUED, certificate=issued)
     _mail(
         "certificate_request_issued",
         {
@@ -193,12 +197,9 @@ def certificate_request_reject(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the refusal: the employee will read it."))
-    cert_request.status = CertificateRequest.Status.REJECTED
-    cert_request.reject_reason = reason
-    cert_request.handled_by = actor
-    cert_request.handled_at = timezone.now()
-    cert_request._history_user = actor
-    cert_request.save(update_fields=["status", "reject_reason", "handled_by", "handled_at"])
+    _close(
+        cert_request, actor=actor, status=CertificateRequest.Status.REJECTED, reject_reason=reason
+    )
     _mail(
         "certificate_request_rejected",
         {"cert_request": cert_request, "url": absolute_url("signatures:certificate_request")},
