@@ -95,6 +95,10 @@ def test_the_code_printed_before_the_university_signed_leads_to_the_signed_order
         signed.verification_code,
     ]
     assert not page.context["may_download"]  # the verdict is public, the order is not
+    # The PDF report of the signed version names the version the paper code belongs to.
+    report = client.get(reverse("signatures:verify_report_pdf", args=[signed.verification_code]))
+    report_text = " ".join(pdf_text(report.content).split())
+    assert first.verification_code in report_text and signed.verification_code in report_text
 
     # The version the code belongs to is still reachable, and says it is not the last.
     earlier = client.get(
