@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import AccessGrant, AccessLevel
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from kstu.workdays import working_deadline
 
 PROVISIONING_WORKING_DAYS = 3  # IS §3.5 (opening) and §3.7 (closing)
@@ -52,11 +50,9 @@ def access_task_notify_responsible(*, task: AccessGrant, template: str = "new") 
     persons = [p for p in task.system.responsible_persons if p.email and p.is_active]
     url = settings.SITE_URL + reverse("accounts:access-queue")
     for person in persons:
-        with translation.override(person.preferred_language or "ky"):
-            context = {"task": task, "person": person, "url": url}
-            subject = render_to_string(
-                f"accounts/email/access_task_{template}_subject.txt", context
-            ).strip()
-            body = render_to_string(f"accounts/email/access_task_{template}.txt", context)
-        send_mail_on_commit(subject=subject, body=body, to=[person.email])
+        mail_user_on_commit(
+            person,
+            f"accounts/email/access_task_{template}",
+            {"task": task, "person": person, "url": url},
+        )
     return len(persons)

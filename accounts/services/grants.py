@@ -15,9 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -27,7 +26,7 @@ from accounts.selectors_grants import REMINDER_LEAD
 from accounts.services.access_tasks import access_task_notify_responsible
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from registry.selectors import systems_responsible_for
 
 logger = logging.getLogger(__name__)
@@ -185,18 +184,16 @@ def _user_address(user) -> str:
 
 def _notify_user_of_decision(*, task: AccessGrant) -> None:
     """Mail the user (corporate address, else personal) in their language, after commit."""
-    address = _user_address(task.user)
-    if not address:
-        return
-    with translation.override(task.user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
+    mail_user_on_commit(
+        task.user,
+        "accounts/grants/email_decision",
+        {
             "task": task,
             "person": task.user,
             "url": settings.SITE_URL + reverse("accounts:access-mine"),
-        }
-        subject = render_to_string("accounts/grants/email_decision_subject.txt", context).strip()
-        body = render_to_string("accounts/grants/email_decision.txt", context)
-    send_mail_on_commit(subject=subject, body=body, to=[address])
+        },
+        address=_user_address(task.user),
+    )
 
 
 # --------------------------------------------------------------------------- reminders
@@ -304,12 +301,10 @@ def access_task_escalate(*, task_id: int, now: dt.datetime | None = None) -> int
     responsible = task.system.responsible_persons
     url = settings.SITE_URL + reverse("accounts:access-overdue")
     for head in recipients:
-        with translation.override(head.preferred_language or settings.LANGUAGE_CODE):
-            context = {"task": task, "person": head, "responsible": responsible, "url": url}
-            subject = render_to_string(
-                "accounts/email/access_task_escalation_subject.txt", context
-            ).strip()
-            body = render_to_string("accounts/email/access_task_escalation.txt", context)
-        send_mail_on_commit(subject=subject, body=body, to=[head.email])
+        mail_user_on_commit(
+            head,
+            "accounts/email/access_task_escalation",
+            {"task": task, "person": head, "responsible": responsible, "url": url},
+        )
     logger.info("access task %s: escalation queued to %d person(s)", task.pk, len(recipients))
     return len(recipients)

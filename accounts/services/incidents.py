@@ -13,9 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.authentication import api_tokens_revoke
@@ -25,7 +24,7 @@ from accounts.roles import IS_RESPONSIBLE
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from kstu.net import client_ip
 
 RECENT_LOGINS = 20
@@ -81,13 +80,6 @@ def _handlers() -> list[User]:
     )
 
 
-def _mail(template: str, context: dict, *, to: User) -> None:
-    with translation.override(to.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/email/{template}.txt", {**context, "recipient": to})
-    send_mail_on_commit(subject=" ".join(subject.split()), body=body.strip() + "\n", to=[to.email])
-
-
 @transaction.atomic
 def incident_report(*, user: User, kind: str, description: str, request=None) -> AccessIncident:
     """Record a user's unauthorized-access report.
@@ -136,7 +128,9 @@ def incident_report(*, user: User, kind: str, description: str, request=None) ->
     url = settings.SITE_URL + reverse("accounts:incident_detail", args=[incident.pk])
     for handler in _handlers():
         if handler.pk != user.pk:
-            _mail("incident_new", {"incident": incident, "url": url}, to=handler)
+            mail_user_on_commit(
+                handler, "accounts/email/incident_new", {"incident": incident, "url": url}
+            )
     return incident
 
 
@@ -163,7 +157,7 @@ def incident_close(*, actor: User, incident: AccessIncident, resolution: str) ->
     incident._change_reason = "closed"
     incident.save(update_fields=["status", "handled_by", "closed_at", "resolution"])
     if incident.user.email:
-        _mail("incident_closed", {"incident": incident}, to=incident.user)
+        mail_user_on_commit(incident.user, "accounts/email/incident_closed", {"incident": incident})
     return incident
 
 

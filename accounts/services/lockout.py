@@ -17,9 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum, Window
 from django.db.models.functions import RowNumber
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.lockout import login_serialized
@@ -28,7 +27,7 @@ from accounts.roles import IS_RESPONSIBLE
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 
 FAILURES_SHOWN = 10
 
@@ -53,13 +52,11 @@ def is_locked(username: str) -> bool:
 
 
 def _mail_owner(user: User, template: str, context: dict) -> None:
-    if not user.email:
-        return
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"person": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"accounts/email/lockout_{template}_subject.txt", context)
-        body = render_to_string(f"accounts/email/lockout_{template}.txt", context)
-    send_mail_on_commit(subject=" ".join(subject.split()), body=body, to=[user.email])
+    mail_user_on_commit(
+        user,
+        f"accounts/email/lockout_{template}",
+        {"person": user, "site_url": settings.SITE_URL, **context},
+    )
 
 
 def lockout_apply(*, username: str, failures: int, request=None) -> None:

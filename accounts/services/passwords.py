@@ -15,9 +15,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -26,7 +25,7 @@ from accounts.password_validation import password_history_keep
 from accounts.services.sessions import sessions_end_all, sessions_end_other
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from kstu.net import client_ip
 
 # Reset requests (A8) are throttled so the form can be used neither to flood a mailbox nor to
@@ -43,14 +42,6 @@ class ResetRateLimited(Exception):
 # --------------------------------------------------------------------------- helpers
 
 
-def _render_mail(template: str, context: dict, language: str | None) -> tuple[str, str]:
-    """Subject and body of ``accounts/email/<template>[_subject].txt`` in ``language``."""
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/email/{template}.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
-
-
 def _mail_password_changed(*, user: User, how: str, request=None) -> None:
     """Tell the owner on the corporate mailbox, so a change they did not make is noticed."""
     context = {
@@ -61,8 +52,7 @@ def _mail_password_changed(*, user: User, how: str, request=None) -> None:
         "report_url": settings.SITE_URL + reverse("accounts:incident_new"),
         "reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
     }
-    subject, body = _render_mail("password_changed", context, user.preferred_language)
-    send_mail_on_commit(subject=subject, body=body, to=[user.email])
+    mail_user_on_commit(user, "accounts/email/password_changed", context)
 
 
 def account_is_locked(user: User) -> bool:
@@ -185,8 +175,7 @@ def password_reset_request(*, identifier: str, request=None) -> None:
             "valid_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
             "ip": ip,
         }
-        subject, body = _render_mail("password_reset", context, user.preferred_language)
-        send_mail_on_commit(subject=subject, body=body, to=[user.email])
+        mail_user_on_commit(user, "accounts/email/password_reset", context)
     event_record(
         action=AuthEvent.Action.PASSWORD_RESET_REQUEST,
         request=request,

@@ -24,7 +24,7 @@ from audit.models import AuthEvent
 from audit.services import event_record
 from hr_edo.models import CopyRequest, HrDocument
 from hr_edo.services.deadlines import edo_deadline
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from signatures.services.documents import (
     document_create,
     document_read,
@@ -194,11 +194,11 @@ def copy_issue_electronic(actor, request: CopyRequest, *, documents=None) -> Cop
 
 def _mail_employee(request: CopyRequest, *, issued_url: str = "") -> None:
     employee = request.employee
-    with translation.override(getattr(employee, "preferred_language", None) or "ky"):
-        context = {"request": request, "employee": employee, "url": issued_url}
-        subject = render_to_string("hr_edo/copies/email_issued_subject.txt", context).strip()
-        body = render_to_string("hr_edo/copies/email_issued.txt", context)
-    send_mail_on_commit(subject=subject, body=body, to=[employee.email])
+    mail_user_on_commit(
+        employee,
+        "hr_edo/copies/email_issued",
+        {"request": request, "employee": employee, "url": issued_url},
+    )
 
 
 # --------------------------------------------------------------------------- paper copy
@@ -268,13 +268,9 @@ def _hr_people(role: str) -> list:
 
 def _mail_hr(request: CopyRequest, recipients: list, template: str) -> int:
     for person in recipients:
-        with translation.override(getattr(person, "preferred_language", None) or "ky"):
-            context = {"request": request, "person": person}
-            subject = render_to_string(
-                f"hr_edo/copies/email_{template}_subject.txt", context
-            ).strip()
-            body = render_to_string(f"hr_edo/copies/email_{template}.txt", context)
-        send_mail_on_commit(subject=subject, body=body, to=[person.email])
+        mail_user_on_commit(
+            person, f"hr_edo/copies/email_{template}", {"request": request, "person": person}
+        )
     return len(recipients)
 
 

@@ -16,9 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr_edo.models import DocumentType, HrDocument
@@ -30,7 +29,7 @@ from hr_edo.services.common import (
 from hr_edo.services.deadlines import edo_deadline
 from hr_edo.services.retention import retention_set_for
 from hr_edo.services.unavailability import is_paper_today
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -306,28 +305,14 @@ def order_acknowledge(*, employee, hr_document: HrDocument, password: str, reque
 # --------------------------------------------------------------------------- mail
 
 
-def _render_mail(template: str, context: dict, language: str) -> tuple[str, str]:
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"hr_edo/email/{template}_subject.txt", context)
-        body = render_to_string(f"hr_edo/email/{template}.txt", context)
-    return " ".join(subject.split()), body.strip() + "\n"
-
-
 def _mail_employee(hr_document: HrDocument, template: str) -> int:
-    employee = hr_document.employee
-    if not employee.email:
-        return 0
-    language = employee.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "hr_document": hr_document,
-            "type_name": hr_document.type.name,
-            "recipient": employee,
-            "url": settings.SITE_URL + reverse("hr_edo:inbox_detail", args=[hr_document.pk]),
-        }
-        subject, body = _render_mail(template, context, language)
-    send_mail_on_commit(subject=subject, body=body, to=[employee.email])
-    return 1
+    url = settings.SITE_URL + reverse("hr_edo:inbox_detail", args=[hr_document.pk])
+    sent = mail_user_on_commit(
+        hr_document.employee,
+        f"hr_edo/email/{template}",
+        {"hr_document": hr_document, "url": url},
+    )
+    return int(sent)
 
 
 def _hr_recipients() -> list:
@@ -422,15 +407,8 @@ def order_escalate(*, hr_document_id: int, now: dt.datetime | None = None) -> in
     recipients = _hr_recipients()
     url = settings.SITE_URL + reverse("hr_edo:order_detail", args=[hr_document.pk])
     for person in recipients:
-        language = person.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            context = {
-                "hr_document": hr_document,
-                "type_name": hr_document.type.name,
-                "recipient": person,
-                "url": url,
-            }
-            subject, body = _render_mail("order_escalation", context, language)
-        send_mail_on_commit(subject=subject, body=body, to=[person.email])
+        mail_user_on_commit(
+            person, "hr_edo/email/order_escalation", {"hr_document": hr_document, "url": url}
+        )
     logger.info("order %s: escalated to %d HR user(s)", hr_document.pk, len(recipients))
     return len(recipients)

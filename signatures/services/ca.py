@@ -21,15 +21,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from kstu.net import client_ip
 from signatures import ca
 from signatures.models import IssuedCertificate, KeyCompromiseReport, SigningCode, TrustAnchor
@@ -422,13 +421,18 @@ def _client_ip(request):
     return client_ip(request) if request is not None else None
 
 
-def _notify_it_department(report: KeyCompromiseReport) -> None:
-    User = get_user_model()  # noqa: N806
-    recipients = (
-        User.objects.filter(groups__name=IT_DEPARTMENT_ROLE, is_active=True)
+def it_department_members():
+    """Active members of the digital-infrastructure service with an e-mail address."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=IT_DEPARTMENT_ROLE, is_active=True)
         .exclude(email="")
         .distinct()
     )
+
+
+def _notify_it_department(report: KeyCompromiseReport) -> None:
+    recipients = it_department_members()
     context = {
         "report": report,
         "holder": report.user,
@@ -436,11 +440,4 @@ def _notify_it_department(report: KeyCompromiseReport) -> None:
         "url": absolute_url("admin:signatures_keycompromisereport_change", report.pk),
     }
     for recipient in recipients:
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            subject = render_to_string("signatures/email/compromise_subject.txt", context)
-            body = render_to_string(
-                "signatures/email/compromise.txt", {**context, "recipient": recipient}
-            )
-        send_mail_on_commit(
-            subject=" ".join(subject.split()), body=body.strip() + "\n", to=[recipient.email]
-        )
+        mail_user_on_commit(recipient, "signatures/email/compromise", context)

@@ -16,23 +16,20 @@ import hashlib
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from signatures import ca
 from signatures.models import CertificateRequest
 from signatures.services.ca import (
-    IT_DEPARTMENT_ROLE,
     absolute_url,
     can_issue_certificates,
     certificate_issue,
+    it_department_members,
 )
 
 EMPLOYEE_KINDS = ("employee", "teacher")
@@ -59,15 +56,6 @@ def _key_description(public_key) -> str:
 
 def may_request_certificate(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.kind in EMPLOYEE_KINDS)
-
-
-def _mail(template: str, context: dict, *, to) -> None:
-    if not to.email:
-        return
-    with translation.override(to.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"signatures/email/{template}_subject.txt", context)
-        body = render_to_string(f"signatures/email/{template}.txt", {**context, "recipient": to})
-    send_mail_on_commit(subject=" ".join(subject.split()), body=body.strip() + "\n", to=[to.email])
 
 
 @transaction.atomic
@@ -115,14 +103,12 @@ def certificate_request_submit(*, user, csr_pem: str | bytes, origin: str) -> Ce
     if replaced:
         return cert_request
     url = absolute_url("signatures:certificate_issue")
-    handlers = (
-        get_user_model()
-        .objects.filter(groups__name=IT_DEPARTMENT_ROLE, is_active=True)
-        .exclude(pk=user.pk)
-        .distinct()
-    )
-    for handler in handlers:
-        _mail("certificate_request_new", {"cert_request": cert_request, "url": url}, to=handler)
+    for handler in it_department_members().exclude(pk=user.pk):
+        mail_user_on_commit(
+            handler,
+            "signatures/email/certificate_request_new",
+            {"cert_request": cert_request, "url": url},
+        )
     return cert_request
 
 
@@ -175,14 +161,14 @@ def certificate_request_issue(*, actor, request_id: int, request=None) -> Certif
         actor=actor, user=cert_request.user, csr_pem=cert_request.csr_pem, request=request
     )
     _close(cert_request, actor=actor, status=CertificateRequest.Status.ISSUED, certificate=issued)
-    _mail(
-        "certificate_request_issued",
+    mail_user_on_commit(
+        cert_request.user,
+        "signatures/email/certificate_request_issued",
         {
             "cert_request": cert_request,
             "certificate": issued,
             "url": absolute_url("signatures:certificates"),
         },
-        to=cert_request.user,
     )
     return cert_request
 
@@ -200,9 +186,9 @@ def certificate_request_reject(
     _close(
         cert_request, actor=actor, status=CertificateRequest.Status.REJECTED, reject_reason=reason
     )
-    _mail(
-        "certificate_request_rejected",
+    mail_user_on_commit(
+        cert_request.user,
+        "signatures/email/certificate_request_rejected",
         {"cert_request": cert_request, "url": absolute_url("signatures:certificate_request")},
-        to=cert_request.user,
     )
     return cert_request

@@ -27,8 +27,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services.agreement import (
@@ -37,7 +36,7 @@ from accounts.services.agreement import (
 )
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import mail_user_on_commit
 from kstu.net import client_ip
 from signatures.models import Document, Signature, SignatureLevel, SigningCode
 from signatures.services.documents import document_read, document_unchanged, sha256_hex
@@ -243,12 +242,7 @@ def signing_code_send(*, user, document: Document, request=None) -> SigningCode:
         "ttl_minutes": ttl,
         "expires_at": signing_code.expires_at,
     }
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string("signatures/email/code_subject.txt", context)
-        body = render_to_string("signatures/email/code.txt", context)
-    send_mail_on_commit(
-        subject=" ".join(subject.split()), body=body.strip() + "\n", to=[user.email]
-    )
+    mail_user_on_commit(user, "signatures/email/code", context)
     return signing_code
 
 
