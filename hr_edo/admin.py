@@ -5,8 +5,7 @@ The actions call the same services as the web pages (export, copy requests)."""
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,7 +18,6 @@ from hr_edo.models import (
     Participation,
 )
 from hr_edo.services import export
-from kstu.mail import send_mail_on_commit
 
 
 class DocumentTypeForm(forms.ModelForm):
@@ -161,19 +159,13 @@ class HrDocumentAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Remind the employees now"), permissions=["change"])
     def remind_now(self, request, queryset):
+        from hr_edo.services.orders import order_remind_now
+
         sent = 0
         for doc in queryset.filter(status=HrDocument.Status.SENT).select_related(
             "employee", "type"
         ):
-            employee = doc.employee
-            if not employee.email:
-                continue
-            with translation.override(getattr(employee, "preferred_language", None) or "ky"):
-                context = {"doc": doc, "employee": employee}
-                subject = gettext("KSTU: a document awaits your signature")
-                body = render_to_string("hr_edo/copies/email_document_reminder.txt", context)
-            send_mail_on_commit(subject=subject, body=body, to=[employee.email])
-            sent += 1
+            sent += order_remind_now(actor=request.user, hr_document=doc)
         self.message_user(
             request,
             gettext("Reminders queued: %(count)d.") % {"count": sent},

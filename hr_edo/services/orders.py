@@ -397,6 +397,15 @@ def order_send_reminder(*, hr_document_id: int, now: dt.datetime | None = None) 
     return _mail_employee(hr_document, "order_reminder")
 
 
+def order_remind_now(*, actor, hr_document: HrDocument) -> int:
+    """An HR officer reminds the employee of a document awaiting their signature now (the
+    admin action), apart from the one automatic reminder; the number of mails queued."""
+    _require_drafter(actor)
+    if hr_document.status != HrDocument.Status.SENT:
+        return 0
+    return _mail_employee(hr_document, "order_reminder")
+
+
 @transaction.atomic
 def order_escalate(*, hr_document_id: int, now: dt.datetime | None = None) -> int:
     """Tell HR (officers and the head, each in their language) once that an order is overdue."""
