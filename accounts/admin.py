@@ -21,8 +21,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.agreement import agreement_cache_clear
-from audit.models import AuthEvent
-from audit.services import event_record
+from audit.services import personal_data_view_record
 
 # The admin's login goes through the same lockout path as the site's (A11).
 admin.site.login_form = AdminLoginForm
@@ -102,12 +101,12 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         if request.method == "GET" and str(request.user.pk) != str(object_id):
             target = self.get_object(request, object_id)
             if target is not None:
-                event_record(
-                    action=AuthEvent.Action.PERSONAL_DATA_VIEW,
-                    request=request,
-                    user=request.user,
+                personal_data_view_record(
+                    viewer=request.user,
+                    owner_id=target.pk,
                     target=target,
-                    details={"where": "admin"},
+                    request=request,
+                    where="admin",
                 )
         return response
 

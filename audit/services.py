@@ -47,6 +47,20 @@ def event_record(
 # --------------------------------------------------------------------------- sealing
 
 
+def personal_data_view_record(*, viewer, owner_id, target, request=None, **details):
+    """Audit that ``viewer`` opened ``target``, personal data of the user ``owner_id``; a
+    person looking at their own data is not recorded. The event, or None."""
+    if viewer is not None and str(getattr(viewer, "pk", "")) == str(owner_id):
+        return None
+    return event_record(
+        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
+        request=request,
+        user=viewer,
+        target=target,
+        details=details,
+    )
+
+
 def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

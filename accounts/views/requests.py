@@ -30,8 +30,7 @@ from accounts.forms_requests import (
 )
 from accounts.models import RegistrationRequest, User
 from accounts.services import requests as services
-from audit.models import AuthEvent
-from audit.services import event_record
+from audit.services import personal_data_view_record
 from kstu.net import client_ip
 
 PAGE_SIZE = 20
@@ -218,12 +217,12 @@ def request_queue(request):
 def request_detail(request, request_id):
     request_obj = selectors.registration_request_get(user=request.user, request_id=request_id)
     # The seven items are the applicant's personal data: opening them is an audit event.
-    event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
-        request=request,
-        user=request.user,
+    personal_data_view_record(
+        viewer=request.user,
+        owner_id=None,
         target=request_obj,
-        details={"page": "registration request"},
+        request=request,
+        page="registration request",
     )
     can_visa = (
         selectors.can_put_visa(request.user)

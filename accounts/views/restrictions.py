@@ -24,8 +24,7 @@ from accounts.services.restrictions import (
     restriction_lift,
     system_forbid,
 )
-from audit.models import AuthEvent
-from audit.services import event_record
+from audit.services import personal_data_view_record
 from registry.selectors import system_list, systems_responsible_for
 
 PAGE_SIZE = 25
@@ -81,15 +80,10 @@ def _render_user(request, user, *, forms=None):
 def restriction_user_view(request, user_id: int):
     _require_restrictor(request)
     user = restriction_user_get(actor=request.user, user_id=user_id)
-    if user.pk != request.user.pk:
-        # Another person's card is personal data: the view itself is an audit event.
-        event_record(
-            action=AuthEvent.Action.PERSONAL_DATA_VIEW,
-            request=request,
-            user=request.user,
-            target=user,
-            details={"page": "restrictions"},
-        )
+    # Another person's card is personal data: the view itself is an audit event.
+    personal_data_view_record(
+        viewer=request.user, owner_id=user.pk, target=user, request=request, page="restrictions"
+    )
     return _render_user(request, user)
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import AuthEvent
-from audit.services import event_record
+from audit.services import personal_data_view_record
 from hr_edo.models import HrDocument
 
 ARCHIVE_STATUSES = (
@@ -64,12 +63,11 @@ def inbox_document_get(*, user, pk: int) -> HrDocument:
 
 def hr_document_view_record(*, user, hr_document: HrDocument, request=None) -> None:
     """Audit a view of an HR document by anybody but its employee (B5: personal data)."""
-    if user is not None and user.pk == hr_document.employee_id:
-        return
-    event_record(
-        action=AuthEvent.Action.PERSONAL_DATA_VIEW,
-        request=request,
-        user=user,
+    personal_data_view_record(
+        viewer=user,
+        owner_id=hr_document.employee_id,
         target=hr_document,
-        details={"employee_id": hr_document.employee_id, "type": hr_document.type.code},
+        request=request,
+        employee_id=hr_document.employee_id,
+        type=hr_document.type.code,
     )
