@@ -67,3 +67,17 @@ def mail_user_on_commit(
     )
     send_mail_on_commit(subject=subject, body=body, to=[address])
     return True
+
+
+def role_recipients(*roles: str):
+    """Active users in any of ``roles`` (role group names) who have an e-mail address, by id:
+    whom a service mails when a role, not a person, is to be told."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=roles, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

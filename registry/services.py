@@ -6,7 +6,6 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import send_mail_on_commit
+from kstu.mail import role_recipients, send_mail_on_commit
 from registry.models import RESPONSIBLE_CODENAME, RESPONSIBLE_PERMISSION, InformationSystem
 
 logger = logging.getLogger(__name__)
@@ -164,13 +163,7 @@ def _renewal_recipients(system: InformationSystem) -> list:
     if persons:
         return persons
     # Nobody is responsible yet: a renewal nobody hears about lapses, so tell the IT department.
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=ROLE_IT_DEPARTMENT, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(role_recipients(ROLE_IT_DEPARTMENT))
 
 
 def _send_renewal_mail(*, system: InformationSystem, person, days_left: int) -> None:

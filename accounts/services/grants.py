@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,7 +25,7 @@ from accounts.selectors_grants import REMINDER_LEAD
 from accounts.services.access_tasks import access_task_notify_responsible
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import mail_user_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 from registry.selectors import systems_responsible_for
 
 logger = logging.getLogger(__name__)
@@ -256,13 +255,7 @@ def access_task_send_reminder(*, task_id: int, now: dt.datetime | None = None) -
 
 
 def _it_department() -> list:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=roles.IT_DEPARTMENT, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(role_recipients(roles.IT_DEPARTMENT))
 
 
 def escalation_recipients(*, task: AccessGrant) -> list:

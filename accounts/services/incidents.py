@@ -24,7 +24,7 @@ from accounts.roles import IS_RESPONSIBLE
 from accounts.services.sessions import sessions_end_all
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import mail_user_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 from kstu.net import client_ip
 
 RECENT_LOGINS = 20
@@ -73,11 +73,7 @@ def _login_snapshot(user: User, limit: int = RECENT_LOGINS) -> list[dict]:
 
 
 def _handlers() -> list[User]:
-    return list(
-        User.objects.filter(groups__name=IS_RESPONSIBLE, is_active=True)
-        .exclude(email="")
-        .distinct()
-    )
+    return list(role_recipients(IS_RESPONSIBLE))
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from audit.models import AuthEvent
 from audit.services import event_record
 from hr_edo.models import CopyRequest, HrDocument
 from hr_edo.services.deadlines import edo_deadline
-from kstu.mail import mail_user_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 from signatures.services.documents import (
     document_create,
     document_read,
@@ -255,15 +255,7 @@ def copy_request_claim_escalation(*, request_id: int, now: dt.datetime) -> bool:
 
 
 def _hr_people(role: str) -> list:
-    from django.contrib.auth import get_user_model
-
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=role, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(role_recipients(role))
 
 
 def _mail_hr(request: CopyRequest, recipients: list, template: str) -> int:

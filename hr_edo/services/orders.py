@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -29,7 +28,7 @@ from hr_edo.services.common import (
 from hr_edo.services.deadlines import edo_deadline
 from hr_edo.services.retention import retention_set_for
 from hr_edo.services.unavailability import is_paper_today
-from kstu.mail import mail_user_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -316,13 +315,7 @@ def _mail_employee(hr_document: HrDocument, template: str) -> int:
 
 
 def _hr_recipients() -> list:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name__in=HR_GROUPS, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return list(role_recipients(*HR_GROUPS))
 
 
 # --------------------------------------------------------------------------- deadlines

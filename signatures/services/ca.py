@@ -16,7 +16,6 @@ import datetime as dt
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import mail_user_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 from kstu.net import client_ip
 from signatures import ca
 from signatures.models import IssuedCertificate, KeyCompromiseReport, SigningCode, TrustAnchor
@@ -423,12 +422,7 @@ def _client_ip(request):
 
 def it_department_members():
     """Active members of the digital-infrastructure service with an e-mail address."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name=IT_DEPARTMENT_ROLE, is_active=True)
-        .exclude(email="")
-        .distinct()
-    )
+    return role_recipients(IT_DEPARTMENT_ROLE)
 
 
 def _notify_it_department(report: KeyCompromiseReport) -> None:
