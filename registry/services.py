@@ -8,9 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_user_obj_perms_model
@@ -18,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from audit.models import AuthEvent
 from audit.services import event_record
-from kstu.mail import role_recipients, send_mail_on_commit
+from kstu.mail import mail_user_on_commit, role_recipients
 from registry.models import RESPONSIBLE_CODENAME, RESPONSIBLE_PERMISSION, InformationSystem
 
 logger = logging.getLogger(__name__)
@@ -167,22 +165,16 @@ def _renewal_recipients(system: InformationSystem) -> list:
 
 
 def _send_renewal_mail(*, system: InformationSystem, person, days_left: int) -> None:
-    language = getattr(person, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    mail_user_on_commit(
+        person,
+        "registry/email/renewal_reminder",
+        {
             "person": person,
             "system": system,
-            "system_name": system.name,
-            "renewal_date": formats.date_format(system.renewal_date, "DATE_FORMAT"),
             "days_left": days_left,
             "url": settings.SITE_URL + reverse("registry:detail", args=[system.code]),
-        }
-        subject = _("Subscription renewal: %(system)s, %(date)s") % {
-            "system": system.name,
-            "date": context["renewal_date"],
-        }
-        body = render_to_string("registry/email/renewal_reminder.txt", context)
-    send_mail_on_commit(subject=subject, body=body, to=[person.email])
+        },
+    )
 
 
 @transaction.atomic

@@ -24,9 +24,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -41,7 +40,7 @@ from accounts.models import (
     User,
 )
 from accounts.services.access_tasks import access_task_create
-from kstu.mail import send_mail_on_commit
+from kstu.mail import render_mail, send_mail_on_commit
 from kstu.workdays import working_deadline
 
 # A9: the first password is due within 3 working days of receiving the account; the
@@ -162,13 +161,12 @@ def _bilingual(template: str, context: dict) -> tuple[str, str]:
     An applicant has no account yet, hence no preferred language: the message carries the
     state language and the official language, as the university's paper letters do.
     """
-    subjects, bodies = [], []
-    for language in ("ky", "ru"):
-        with translation.override(language):
-            subjects.append(
-                render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
-            )
-            bodies.append(render_to_string(f"accounts/email/{template}.txt", context).strip())
+    rendered = [
+        render_mail(f"accounts/email/{template}", context, language=language)
+        for language in ("ky", "ru")
+    ]
+    subjects = [subject for subject, _body in rendered]
+    bodies = [body.strip() for _subject, body in rendered]
     return " / ".join(subjects), "\n\n— — —\n\n".join(bodies) + "\n"
 
 

@@ -40,10 +40,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db
 from django.db.models import Case, F, Q, Value, When
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from hr_edo.models import Announcement, Delivery
+from kstu.mail import render_mail
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,7 @@ def render_message(announcement: Announcement, language: str) -> tuple[str, str]
         "ended_at": timezone.localtime(outage.ended_at) if outage.ended_at else None,
         "site_url": settings.SITE_URL,
     }
-    with translation.override(language or "ky"):
-        context["reason"] = outage.get_reason_display()
-        subject = render_to_string("hr_edo/email/outage_subject.txt", context)
-        body = render_to_string("hr_edo/email/outage_body.txt", context)
-    return " ".join(subject.split()), body
+    return render_mail("hr_edo/email/outage", context, language=language)
 
 
 def classify(error: BaseException) -> tuple[bool, str]:
