@@ -64,3 +64,15 @@ def dispatch_each(task, ids) -> int:
         except Exception:
             logger.exception("%s(%s) failed", task.name, row_id)
     return len(ids)
+
+
+def claim_once(queryset, field: str, value) -> bool:
+    """Claim a once-only step (a reminder, an escalation, an application) on the row of
+    ``queryset`` by setting its still-empty ``field`` to ``value``; True only for the single
+    winner.
+
+    A conditional UPDATE: a second worker blocks on the row lock, re-checks the condition after
+    the first commits and updates nothing. The bulk ``update()`` bypasses django-simple-history
+    on purpose: these columns are the sweeps' bookkeeping, not a change anybody made.
+    """
+    return queryset.filter(**{f"{field}__isnull": True}).update(**{field: value}) == 1

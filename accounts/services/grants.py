@@ -26,6 +26,7 @@ from accounts.services.access_tasks import access_task_notify_responsible
 from audit.models import AuthEvent
 from audit.services import event_record
 from kstu.mail import mail_user_on_commit, role_recipients
+from kstu.tasks import claim_once
 from registry.selectors import systems_responsible_for
 
 logger = logging.getLogger(__name__)
@@ -199,33 +200,22 @@ def _notify_user_of_decision(*, task: AccessGrant) -> None:
 
 
 def access_task_claim_reminder(*, task_id: int, now: dt.datetime) -> bool:
-    """Claim the one reminder of a task; True only for the single winner.
-
-    A conditional UPDATE: a second worker blocks on the row lock, re-checks the condition after
-    the first commits and updates nothing. The bulk ``update()`` bypasses django-simple-history
-    on purpose: ``reminded_at`` is the sweep's bookkeeping, not a change anybody made.
-    """
-    return (
+    """Claim the one reminder of a task; True only for the single winner (``claim_once``)."""
+    return claim_once(
         AccessGrant.objects.filter(
-            pk=task_id,
-            status=AccessGrant.Status.PENDING,
-            reminded_at__isnull=True,
-            due_at__lte=now + REMINDER_LEAD,
-        ).update(reminded_at=now)
-        == 1
+            pk=task_id, status=AccessGrant.Status.PENDING, due_at__lte=now + REMINDER_LEAD
+        ),
+        "reminded_at",
+        now,
     )
 
 
 def access_task_claim_escalation(*, task_id: int, now: dt.datetime) -> bool:
-    """Claim the one escalation of an overdue task (same conditional UPDATE, no history)."""
-    return (
-        AccessGrant.objects.filter(
-            pk=task_id,
-            status=AccessGrant.Status.PENDING,
-            escalated_at__isnull=True,
-            due_at__lt=now,
-        ).update(escalated_at=now)
-        == 1
+    """Claim the one escalation of an overdue task (``claim_once``)."""
+    return claim_once(
+        AccessGrant.objects.filter(pk=task_id, status=AccessGrant.Status.PENDING, due_at__lt=now),
+        "escalated_at",
+        now,
     )
 
 

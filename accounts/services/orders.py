@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AccessGrant, PersonnelOrder
 from accounts.selectors_grants import systems_with_access
 from accounts.services.access_tasks import access_task_create
+from kstu.tasks import claim_once
 
 logger = logging.getLogger(__name__)
 
@@ -149,13 +150,10 @@ def personnel_order_record(
 
 
 def personnel_order_claim_application(*, order_id: int, today: dt.date, now: dt.datetime) -> bool:
-    """Claim the order's one application; True only for the single winner (conditional UPDATE
-    on ``applied_at IS NULL``). The caller writes the history row afterwards."""
-    return (
-        PersonnelOrder.objects.filter(
-            pk=order_id, applied_at__isnull=True, effective_on__lte=today
-        ).update(applied_at=now)
-        == 1
+    """Claim the order's one application; True only for the single winner (``claim_once``).
+    The caller writes the history row afterwards."""
+    return claim_once(
+        PersonnelOrder.objects.filter(pk=order_id, effective_on__lte=today), "applied_at", now
     )
 
 

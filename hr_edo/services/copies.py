@@ -25,6 +25,7 @@ from audit.services import event_record
 from hr_edo.models import CopyRequest, HrDocument
 from hr_edo.services.deadlines import edo_deadline
 from kstu.mail import mail_user_on_commit, role_recipients
+from kstu.tasks import claim_once
 from signatures.services.documents import (
     document_create,
     document_read,
@@ -229,28 +230,24 @@ def copy_mark_handed_over(actor, request: CopyRequest, note: str = "") -> CopyRe
 
 
 def copy_request_claim_reminder(*, request_id: int, now: dt.datetime) -> bool:
-    """Claim the one reminder to HR (last day); a conditional UPDATE, no history."""
-    return (
+    """Claim the one reminder to HR (last day; ``claim_once``)."""
+    return claim_once(
         CopyRequest.objects.filter(
-            pk=request_id,
-            status=CopyRequest.Status.PENDING,
-            reminded_at__isnull=True,
-            due_at__lte=now + REMINDER_LEAD,
-        ).update(reminded_at=now)
-        == 1
+            pk=request_id, status=CopyRequest.Status.PENDING, due_at__lte=now + REMINDER_LEAD
+        ),
+        "reminded_at",
+        now,
     )
 
 
 def copy_request_claim_escalation(*, request_id: int, now: dt.datetime) -> bool:
-    """Claim the one escalation of an overdue request (to the heads of HR)."""
-    return (
+    """Claim the one escalation of an overdue request (to the heads of HR; ``claim_once``)."""
+    return claim_once(
         CopyRequest.objects.filter(
-            pk=request_id,
-            status=CopyRequest.Status.PENDING,
-            escalated_at__isnull=True,
-            due_at__lt=now,
-        ).update(escalated_at=now)
-        == 1
+            pk=request_id, status=CopyRequest.Status.PENDING, due_at__lt=now
+        ),
+        "escalated_at",
+        now,
     )
 
 

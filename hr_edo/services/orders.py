@@ -29,6 +29,7 @@ from hr_edo.services.deadlines import edo_deadline
 from hr_edo.services.retention import retention_set_for
 from hr_edo.services.unavailability import is_paper_today
 from kstu.mail import mail_user_on_commit, role_recipients
+from kstu.tasks import claim_once
 
 logger = logging.getLogger(__name__)
 
@@ -340,30 +341,22 @@ def orders_due_for_escalation(*, now: dt.datetime) -> list[int]:
 
 
 def order_claim_reminder(*, hr_document_id: int, now: dt.datetime) -> bool:
-    """Claim the one reminder; True only for the single winner (conditional UPDATE: a second
-    worker waits on the row lock, re-checks the condition and updates nothing). The bulk
-    update bypasses history on purpose: ``reminded_at`` is the sweep's bookkeeping."""
-    return (
+    """Claim the one reminder; True only for the single winner (``claim_once``)."""
+    return claim_once(
         HrDocument.objects.filter(
-            pk=hr_document_id,
-            status=HrDocument.Status.SENT,
-            reminded_at__isnull=True,
-            due_at__lte=now + REMINDER_LEAD,
-        ).update(reminded_at=now)
-        == 1
+            pk=hr_document_id, status=HrDocument.Status.SENT, due_at__lte=now + REMINDER_LEAD
+        ),
+        "reminded_at",
+        now,
     )
 
 
 def order_claim_escalation(*, hr_document_id: int, now: dt.datetime) -> bool:
-    """Claim the one escalation of an overdue order (same conditional UPDATE)."""
-    return (
-        HrDocument.objects.filter(
-            pk=hr_document_id,
-            status=HrDocument.Status.SENT,
-            escalated_at__isnull=True,
-            due_at__lt=now,
-        ).update(escalated_at=now)
-        == 1
+    """Claim the one escalation of an overdue order (``claim_once``)."""
+    return claim_once(
+        HrDocument.objects.filter(pk=hr_document_id, status=HrDocument.Status.SENT, due_at__lt=now),
+        "escalated_at",
+        now,
     )
 
 
