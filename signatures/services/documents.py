@@ -112,6 +112,45 @@ def document_unchanged(document: Document) -> bool:
         return False
 
 
+def request_meta(request) -> tuple[str | None, str]:
+    """The network address and user agent a signature record keeps (none without a request)."""
+    from kstu.net import client_ip
+
+    if request is None:
+        return None, ""
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:512]
+
+
+def signature_next_position(document: Document) -> int:
+    """The place of the next signature on ``document``'s sheet."""
+    from django.db.models import Max
+
+    from signatures.models import Signature
+
+    top = Signature.objects.filter(document=document).aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+def signature_audit(signature, *, actor, request=None, **details) -> None:
+    """The audit event of a signature just recorded (who acted, level, method, place)."""
+    from audit.models import AuthEvent
+    from audit.services import event_record
+
+    event_record(
+        action=AuthEvent.Action.SIGNATURE,
+        request=request,
+        user=actor,
+        target=signature.document,
+        details={
+            "level": str(signature.level),
+            "method": str(signature.method),
+            "signature_id": signature.pk,
+            "position": signature.position,
+            **details,
+        },
+    )
+
+
 def _following(document: Document) -> Document | None:
     return Document.objects.filter(derived_from=document).order_by("-created_at", "-pk").first()
 

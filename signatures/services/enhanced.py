@@ -25,18 +25,22 @@ from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from audit.models import AuthEvent
-from audit.services import event_record
-from kstu.net import client_ip
-from signatures.models import Document, IssuedCertificate, Signature, SignatureLevel, TrustAnchor
-from signatures.services.documents import document_create, document_read, sha256_hex
+from signatures.models import Document, IssuedCertificate, Signature, TrustAnchor
+from signatures.services.documents import (
+    document_create,
+    document_read,
+    request_meta,
+    sha256_hex,
+    signature_audit,
+    signature_next_position,
+)
 from signatures.services.verification import (
     TOTAL_PASSED,
     Verdict,
     _pades_cms_and_content,
+    anchor_level,
     certificate_summary,
     chain_build,
     cms_evaluate,
@@ -45,11 +49,6 @@ from signatures.services.verification import (
 
 ORG_SIGNATORY_ROLES = ("rector", "vice_rector")
 PADES_FIELD_PREFIX = "KSTU-Seal"
-
-
-def _next_position(document: Document) -> int:
-    top = Signature.objects.filter(document=document).aggregate(top=Max("position"))["top"]
-    return (top or 0) + 1
 
 
 def _certificate_belongs_to(*, signer, leaf: x509.Certificate, verdict: Verdict):
@@ -104,33 +103,27 @@ def cms_signature_attach(*, signer, document: Document, cms_der: bytes, request=
         raise ValidationError(_("The signing certificate is not yours."))
     from cryptography.hazmat.primitives import serialization
 
+    ip, agent = request_meta(request)
     signature = Signature.objects.create(
         document=document,
-        position=_next_position(document),
+        position=signature_next_position(document),
         level=verdict.level,
         method=Signature.Method.CMS,
         signer=signer,
         signer_name=(signer.get_full_name() or signer.get_username())[:255],
         document_sha256=document.sha256,
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512] if request is not None else "",
+        ip_address=ip,
+        user_agent=agent,
         cms=cms_der,
         certificate=owner if isinstance(owner, IssuedCertificate) else None,
         certificate_pem=leaf.public_bytes(serialization.Encoding.PEM).decode(),
     )
-    event_record(
-        action=AuthEvent.Action.SIGNATURE,
+    signature_audit(
+        signature,
+        actor=signer,
         request=request,
-        user=signer,
-        target=document,
-        details={
-            "level": signature.level,
-            "method": signature.method,
-            "signature_id": signature.pk,
-            "position": signature.position,
-            "certificate_sha256": fingerprint(leaf),
-            "trust_anchor": (verdict.trust_anchor or {}).get("name", ""),
-        },
+        certificate_sha256=fingerprint(leaf),
+        trust_anchor=(verdict.trust_anchor or {}).get("name", ""),
     )
     return signature
 
@@ -202,11 +195,7 @@ def pades_sign_as_organisation(*, actor, document: Document, request=None) -> Do
         raise ValidationError(
             _("The organisation's certificate does not lead to a trusted certification centre.")
         )
-    level = (
-        SignatureLevel.ENHANCED_QUALIFIED
-        if chain.anchor.is_qualified
-        else SignatureLevel.ENHANCED_UNQUALIFIED
-    )
+    level = anchor_level(chain.anchor)
     writer = IncrementalPdfFileWriter(BytesIO(content), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=_field_name(content),
@@ -215,44 +204,69 @@ def pades_sign_as_organisation(*, actor, document: Document, request=None) -> Do
         reason=_("Signed on behalf of the university"),
     )
     signed = signers.sign_pdf(writer, meta, signer=signer).getvalue()
-    new_document = document_create(
-        title=document.title,
-        content=signed,
-        content_type="application/pdf",
-        actor=actor,
-        owner_ref=document.owner_ref,
-        derived_from=document,
+    summary = certificate_summary(cert)
+    signature = pades_version_store(
+        original=document,
+        signed=signed,
+        signer=actor,
+        signer_name=summary["organization"] or summary["common_name"],
+        leaf=cert,
+        trust_anchor=chain.anchor,
+        level=level,
+        request=request,
     )
+    return signature.document
+
+
+def pades_version_store(
+    *,
+    original: Document,
+    signed: bytes,
+    signer,
+    signer_name: str,
+    leaf: x509.Certificate,
+    trust_anchor: TrustAnchor,
+    level: str,
+    request=None,
+    certificate: IssuedCertificate | None = None,
+    **details,
+) -> Signature:
+    """Keep a PDF signed inside (PAdES) as the next version of ``original`` — its printed
+    code leads here — with the Signature record of that signature and its audit event."""
     from cryptography.hazmat.primitives import serialization
 
-    summary = certificate_summary(cert)
+    new_document = document_create(
+        title=original.title,
+        content=signed,
+        content_type="application/pdf",
+        actor=signer,
+        owner_ref=original.owner_ref,
+        derived_from=original,
+    )
+    ip, agent = request_meta(request)
     signature = Signature.objects.create(
         document=new_document,
         position=1,
         level=level,
         method=Signature.Method.PADES,
-        signer=actor,
-        signer_name=(summary["organization"] or summary["common_name"])[:255],
+        signer=signer,
+        signer_name=signer_name[:255],
         document_sha256=new_document.sha256,
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512] if request is not None else "",
-        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        ip_address=ip,
+        user_agent=agent,
+        certificate=certificate,
+        certificate_pem=leaf.public_bytes(serialization.Encoding.PEM).decode(),
     )
-    event_record(
-        action=AuthEvent.Action.SIGNATURE,
+    signature_audit(
+        signature,
+        actor=signer,
         request=request,
-        user=actor,
-        target=new_document,
-        details={
-            "level": level,
-            "method": signature.method,
-            "signature_id": signature.pk,
-            "signed_from_document_id": document.pk,
-            "certificate_sha256": fingerprint(cert),
-            "trust_anchor": chain.anchor.name,
-        },
+        signed_from_document_id=original.pk,
+        certificate_sha256=fingerprint(leaf),
+        trust_anchor=trust_anchor.name,
+        **details,
     )
-    return new_document
+    return signature
 
 
 def _validation_context():

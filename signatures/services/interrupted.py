@@ -28,18 +28,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuthEvent
-from audit.services import event_record
-from kstu.net import client_ip
 from signatures.models import (
     Document,
     IssuedCertificate,
     PendingPdfSignature,
     Signature,
-    SignatureLevel,
 )
-from signatures.services.documents import document_create, document_read, sha256_hex
-from signatures.services.verification import certificate_summary, chain_build, fingerprint
+from signatures.services.documents import document_read, sha256_hex
+from signatures.services.verification import (
+    anchor_level,
+    certificate_summary,
+    chain_build,
+    fingerprint,
+)
 
 PENDING_LIFETIME = dt.timedelta(minutes=30)
 FIELD_PREFIX = "Signature"
@@ -185,7 +186,7 @@ def pades_complete_external(
     from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 
-    from signatures.services.enhanced import pades_verify
+    from signatures.services.enhanced import pades_verify, pades_version_store
 
     pending = PendingPdfSignature.objects.select_for_update().get(pk=pending.pk)
     if signer is None or not signer.is_authenticated or pending.signer_id != signer.pk:
@@ -232,52 +233,20 @@ def pades_complete_external(
     if not mine or not (mine[-1]["intact"] and mine[-1]["valid"] and mine[-1]["verdict"].passed):
         raise ValidationError(_("The signature does not verify."))
     verdict = mine[-1]["verdict"]
-    level = verdict.level or (
-        SignatureLevel.ENHANCED_QUALIFIED
-        if chain.anchor.is_qualified
-        else SignatureLevel.ENHANCED_UNQUALIFIED
-    )
-    original = pending.document
-    new_document = document_create(
-        title=original.title,
-        content=signed,
-        content_type="application/pdf",
-        actor=signer,
-        owner_ref=original.owner_ref,
-        derived_from=original,
-    )
     summary = certificate_summary(leaf)
-    signature = Signature.objects.create(
-        document=new_document,
-        position=1,
-        level=level,
-        method=Signature.Method.PADES,
+    signature = pades_version_store(
+        original=pending.document,
+        signed=signed,
         signer=signer,
-        signer_name=(signer.get_full_name() or summary["common_name"] or signer.get_username())[
-            :255
-        ],
-        document_sha256=new_document.sha256,
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512] if request is not None else "",
+        signer_name=signer.get_full_name() or summary["common_name"] or signer.get_username(),
+        leaf=leaf,
+        trust_anchor=chain.anchor,
+        level=verdict.level or anchor_level(chain.anchor),
+        request=request,
         certificate=pending.certificate,
-        certificate_pem=leaf.public_bytes(serialization.Encoding.PEM).decode(),
+        interrupted=True,
     )
     pending.completed_at = timezone.now()
-    pending.result = new_document
+    pending.result = signature.document
     pending.save(update_fields=["completed_at", "result"])
-    event_record(
-        action=AuthEvent.Action.SIGNATURE,
-        request=request,
-        user=signer,
-        target=new_document,
-        details={
-            "level": level,
-            "method": signature.method,
-            "signature_id": signature.pk,
-            "signed_from_document_id": original.pk,
-            "certificate_sha256": wanted,
-            "trust_anchor": chain.anchor.name,
-            "interrupted": True,
-        },
-    )
     return signature

@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,12 +33,16 @@ from accounts.services.agreement import (
     agreement_current_version_number,
     agreement_has_accepted,
 )
-from audit.models import AuthEvent
-from audit.services import event_record
 from kstu.mail import mail_user_on_commit
-from kstu.net import client_ip
 from signatures.models import Document, Signature, SignatureLevel, SigningCode
-from signatures.services.documents import document_read, document_unchanged, sha256_hex
+from signatures.services.documents import (
+    document_read,
+    document_unchanged,
+    request_meta,
+    sha256_hex,
+    signature_audit,
+    signature_next_position,
+)
 
 SEAL_VERSION = "v1"
 CODE_DIGITS = 6
@@ -153,17 +156,6 @@ def _require_signable(*, signer, document: Document) -> None:
         document=document, signer=signer, level=SignatureLevel.SIMPLE
     ).exists():
         raise ValidationError(_("You have already signed this document."))
-
-
-def _request_meta(request) -> tuple[str | None, str]:
-    if request is None:
-        return None, ""
-    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:512]
-
-
-def _next_position(document: Document) -> int:
-    top = Signature.objects.filter(document=document).aggregate(top=Max("position"))["top"]
-    return (top or 0) + 1
 
 
 def _lock_document(document: Document) -> Document:
@@ -331,14 +323,14 @@ def simple_sign(*, signer, document: Document, method: str, secret: str, request
         else:
             code_row, failure = _check_code(signer, document, secret)
         if failure is None:
-            ip, agent = _request_meta(request)
+            ip, agent = request_meta(request)
             now = timezone.now()
             if code_row is not None:
                 code_row.used_at = now
                 code_row.save(update_fields=["used_at"])
             signature = Signature(
                 document=document,
-                position=_next_position(document),
+                position=signature_next_position(document),
                 level=SignatureLevel.SIMPLE,
                 method=method,
                 signer=signer,
@@ -349,18 +341,7 @@ def simple_sign(*, signer, document: Document, method: str, secret: str, request
             )
             signature.seal = seal_compute(signature)
             signature.save()
-            event_record(
-                action=AuthEvent.Action.SIGNATURE,
-                request=request,
-                user=signer,
-                target=document,
-                details={
-                    "level": SignatureLevel.SIMPLE.value,
-                    "method": method,
-                    "signature_id": signature.pk,
-                    "position": signature.position,
-                },
-            )
+            signature_audit(signature, actor=signer, request=request)
     if failure is not None:
         raise ValidationError(failure, code="wrong_secret")
     return signature
@@ -477,7 +458,7 @@ def handwritten_register(
     document = _lock_document(document)
     signature = Signature(
         document=document,
-        position=_next_position(document),
+        position=signature_next_position(document),
         level=SignatureLevel.HANDWRITTEN,
         method=Signature.Method.SCAN,
         signer=signer,
@@ -489,19 +470,12 @@ def handwritten_register(
     )
     signature.seal = seal_compute(signature)
     signature.save()
-    event_record(
-        action=AuthEvent.Action.SIGNATURE,
+    signature_audit(
+        signature,
+        actor=actor,
         request=request,
-        user=actor,
-        target=document,
-        details={
-            "level": SignatureLevel.HANDWRITTEN.value,
-            "method": Signature.Method.SCAN.value,
-            "signature_id": signature.pk,
-            "position": signature.position,
-            "signer_id": signer.pk if signer is not None else None,
-            "signer_name": signer_name,
-            "scan_id": scan.pk,
-        },
+        signer_id=signer.pk if signer is not None else None,
+        signer_name=signer_name,
+        scan_id=scan.pk,
     )
     return signature

@@ -440,11 +440,7 @@ def cms_evaluate(
             "kind_label": str(chain.anchor.get_kind_display()),
             "is_qualified": chain.anchor.is_qualified,
         }
-        verdict.level = (
-            SignatureLevel.ENHANCED_QUALIFIED
-            if chain.anchor.is_qualified
-            else SignatureLevel.ENHANCED_UNQUALIFIED
-        )
+        verdict.level = anchor_level(chain.anchor)
     issued = _issued_certificate_for(leaf)
     verdict.revocation = (
         revocation_check(chain, issued=issued)
@@ -672,6 +668,15 @@ def document_report(document: Document, *, at: dt.datetime | None = None) -> dic
         "signatures": verdicts,
         "verification_url": verification_url(document),
     }
+
+
+def anchor_level(anchor: TrustAnchor) -> str:
+    """The level a chain to ``anchor`` gives: enhanced qualified for a qualified centre."""
+    return (
+        SignatureLevel.ENHANCED_QUALIFIED
+        if anchor.is_qualified
+        else SignatureLevel.ENHANCED_UNQUALIFIED
+    )
 
 
 def document_versions_info(document: Document) -> list[dict]:
