@@ -3,7 +3,6 @@ uploaded document and .p7s (nothing stored)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,13 +10,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from signatures.models import Document
 from signatures.serializers import (
     UploadVerificationSerializer,
     VerificationReportSerializer,
     VerifyUploadSerializer,
 )
-from signatures.services.documents import document_latest_version
+from signatures.services.documents import document_by_code
+from signatures.services.reports import upload_verify
 from signatures.services.verification import document_report
 
 
@@ -51,11 +50,7 @@ class VerifyByCodeView(APIView):
     throttle_classes = [VerifyThrottle]
 
     def get(self, request, code: str):
-        document = Document.objects.filter(verification_code=code).first()
-        if document is None:
-            raise Http404
-        if request.query_params.get("version") != "this":
-            document = document_latest_version(document)
+        document = document_by_code(code, latest=request.query_params.get("version") != "this")
         return Response(VerificationReportSerializer(document_report(document)).data)
 
 
@@ -70,8 +65,6 @@ class VerifyUploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request):
-        from signatures.views_verify import upload_verify
-
         serializer = VerifyUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = upload_verify(

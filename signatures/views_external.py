@@ -18,7 +18,11 @@ from django.views.decorators.cache import never_cache
 
 from signatures.models import IssuedCertificate, PendingPdfSignature
 from signatures.selectors import document_get_for_user
-from signatures.services.interrupted import pades_complete_external, pades_prepare_external
+from signatures.services.interrupted import (
+    pades_complete_external,
+    pades_prepare_external,
+    pending_browser_key_fingerprint,
+)
 
 
 class SignatureValueForm(forms.Form):
@@ -93,30 +97,7 @@ def external_complete_view(request, pk: int):
         {
             "pending": pending,
             "to_sign_b64": base64.b64encode(bytes(pending.signed_attrs)).decode(),
-            "key_fingerprint": _certificate_key_fingerprint(pending),
+            "key_fingerprint": pending_browser_key_fingerprint(pending),
             "form": form,
         },
     )
-
-
-def _certificate_key_fingerprint(pending: PendingPdfSignature) -> str:
-    """SHA-256 of the certificate's SubjectPublicKeyInfo: how the page finds the key among
-    those kept in this browser (``static/js/browser-keys.js``). Only EC P-256 keys are made
-    there, so other certificates get no browser button."""
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from signatures import ca
-    from signatures.services.ca_requests import public_key_fingerprint
-
-    pem = pending.certificate_pem or (
-        pending.certificate.certificate_pem if pending.certificate_id else ""
-    )
-    if not pem:
-        return ""
-    public_key = ca.load_certificate(pem).public_key()
-    if (
-        not isinstance(public_key, ec.EllipticCurvePublicKey)
-        or public_key.curve.name != "secp256r1"
-    ):
-        return ""
-    return public_key_fingerprint(public_key)

@@ -10,57 +10,23 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kstu.pdf import render_pdf
 from signatures.forms_verify import CmsAttachForm, DocumentLookupForm, VerifyUploadForm
-from signatures.models import Document
 from signatures.selectors import document_get_for_user, document_visible_to
-from signatures.services.documents import (
-    document_latest_version,
-    sha256_hex,
-    verification_qr_data_uri,
-)
+from signatures.services.documents import document_by_code, document_latest_version
 from signatures.services.enhanced import (
     cms_signature_attach,
     may_sign_as_organisation,
     pades_sign_as_organisation,
-    pades_verify,
 )
-from signatures.services.verification import cms_verify, document_report
-
-
-def _document_by_code(code: str) -> Document:
-    document = Document.objects.filter(verification_code=code).first()
-    if document is None:
-        raise Http404
-    return document
-
-
-def upload_verify(*, content: bytes, cms_der: bytes | None) -> dict:
-    """Verdicts for an uploaded document (and .p7s) — nothing is stored. Also the stored
-    documents with exactly these bytes, whose verification pages the uploader may open."""
-    if cms_der:
-        verdicts = [cms_verify(cms_der, content)]
-    elif content.startswith(b"%PDF-"):
-        try:
-            verdicts = [item["verdict"] for item in pades_verify(content)]
-        except Exception:  # noqa: BLE001 - a broken PDF is a verdict, not a server error
-            verdicts = []
-    else:
-        verdicts = []
-    matching = list(
-        Document.objects.filter(sha256=sha256_hex(content)).values_list(
-            "title", "verification_code"
-        )[:10]
-    )
-    return {"signatures": verdicts, "matching_documents": matching, "sha256": sha256_hex(content)}
+from signatures.services.reports import report_pdf_render, upload_verify
+from signatures.services.verification import document_report
 
 
 @never_cache
@@ -93,7 +59,7 @@ def verify_document_view(request, code: str):
     so; ``?version=this`` shows the version the code belongs to."""
     from django.urls import reverse
 
-    document = _document_by_code(code)
+    document = document_by_code(code)
     exact = request.GET.get("version") == "this"
     if not exact:
         latest = document_latest_version(document)
@@ -123,21 +89,9 @@ def verify_document_view(request, code: str):
     )
 
 
-def report_pdf_render(report: dict) -> bytes:
-    """The verification report as a PDF (WeasyPrint, offline: fonts from local files)."""
-    return render_pdf(
-        "signatures/report_pdf.html",
-        {
-            "report": report,
-            "qr_data_uri": verification_qr_data_uri(report["verification_url"], scale=4),
-            "generated_at": timezone.now(),
-        },
-    )
-
-
 @never_cache
 def verify_report_pdf_view(request, code: str):
-    document = _document_by_code(code)
+    document = document_by_code(code)
     pdf = report_pdf_render(document_report(document))
     name = get_valid_filename(f"verification-{document.verification_code}")[:80]
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -97,7 +97,7 @@ def copy_bundle_render(*, request: CopyRequest, documents: list[HrDocument]) -> 
     from weasyprint import HTML, Attachment
 
     from kstu.pdf import font_url
-    from signatures.views_verify import report_pdf_render
+    from signatures.services.reports import report_pdf_render
 
     rows, attachments = [], []
     for doc in documents:

@@ -107,7 +107,7 @@ def _audit_trail_csv(*, actor, doc: HrDocument) -> bytes:
 
 
 def _files_for(*, actor, doc: HrDocument) -> list[tuple[str, bytes]]:
-    from signatures.views_verify import report_pdf_render
+    from signatures.services.reports import report_pdf_render
 
     folder = f"{doc.pk:06d}-{doc.type.code}"
     files = [(f"{folder}/document.pdf", document_read(doc.pdf))]

@@ -112,6 +112,17 @@ def document_unchanged(document: Document) -> bool:
         return False
 
 
+def document_by_code(code: str, *, latest: bool = False) -> Document:
+    """The document whose verification code is ``code`` (404 when none); with ``latest``, the
+    last version made from it by signing inside (the code printed on paper leads there)."""
+    from django.http import Http404
+
+    document = Document.objects.filter(verification_code=code).first()
+    if document is None:
+        raise Http404
+    return document_latest_version(document) if latest else document
+
+
 def request_meta(request) -> tuple[str | None, str]:
     """The network address and user agent a signature record keeps (none without a request)."""
     from kstu.net import client_ip

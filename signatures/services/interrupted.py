@@ -250,3 +250,24 @@ def pades_complete_external(
     pending.result = signature.document
     pending.save(update_fields=["completed_at", "result"])
     return signature
+
+
+def pending_browser_key_fingerprint(pending: PendingPdfSignature) -> str:
+    """SHA-256 of the certificate's SubjectPublicKeyInfo: how the page finds the key among
+    those kept in this browser (``static/js/browser-keys.js``). Only EC P-256 keys are made
+    there, so other certificates get no browser button."""
+    from signatures import ca
+    from signatures.services.ca_requests import public_key_fingerprint
+
+    pem = pending.certificate_pem or (
+        pending.certificate.certificate_pem if pending.certificate_id else ""
+    )
+    if not pem:
+        return ""
+    public_key = ca.load_certificate(pem).public_key()
+    if (
+        not isinstance(public_key, ec.EllipticCurvePublicKey)
+        or public_key.curve.name != "secp256r1"
+    ):
+        return ""
+    return public_key_fingerprint(public_key)
