@@ -51,6 +51,15 @@ def _with_history_user(restriction: AccessRestriction, actor) -> AccessRestricti
     return restriction
 
 
+def _restriction_new(*, actor, user, kind: str, reason: str, **target) -> AccessRestriction:
+    """Keep a new restriction of ``kind`` (with its system or function), set by ``actor``."""
+    restriction = AccessRestriction(
+        user=user, kind=kind, reason=reason, created_by=actor, created_at=timezone.now(), **target
+    )
+    _with_history_user(restriction, actor).save()
+    return restriction
+
+
 def _record(*, action, actor, user, restriction, request, **details) -> None:
     event_record(
         action=action,
@@ -74,17 +83,14 @@ def account_block(*, actor, user: User, reason: str, request=None) -> AccessRest
     1. Check the actor's right and the reason; refuse a second block of a blocked account.
     2. Deactivate the account and keep the restriction with its reason.
     3. End the user's open sessions (Django does not, on deactivation).
-    4. Record a LOCKOUT event naming who blocked and why.
+    4. Record an ACCOUNT_BLOCK event naming who blocked and why.
     """
     _check_actor(actor=actor, user=user)
     reason = _required_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if AccessRestriction.objects.filter(user=user, kind=Kind.ACCOUNT, lifted_at=None).exists():
         raise ValidationError(_("This account is already blocked."))
-    restriction = AccessRestriction(
-        user=user, kind=Kind.ACCOUNT, reason=reason, created_by=actor, created_at=timezone.now()
-    )
-    _with_history_user(restriction, actor).save()
+    restriction = _restriction_new(actor=actor, user=user, kind=Kind.ACCOUNT, reason=reason)
     if user.is_active:
         user.is_active = False
         user._history_user = actor
@@ -161,15 +167,9 @@ def system_forbid(*, actor, user: User, system, reason: str, request=None) -> Ac
         user=user, kind=Kind.SYSTEM, system=system, lifted_at=None
     ).exists():
         raise ValidationError(_("This system is already forbidden to the user."))
-    restriction = AccessRestriction(
-        user=user,
-        kind=Kind.SYSTEM,
-        system=system,
-        reason=reason,
-        created_by=actor,
-        created_at=timezone.now(),
+    restriction = _restriction_new(
+        actor=actor, user=user, kind=Kind.SYSTEM, reason=reason, system=system
     )
-    _with_history_user(restriction, actor).save()
     _record(
         action=AuthEvent.Action.PERMISSION_CHANGE,
         actor=actor,
@@ -194,15 +194,9 @@ def function_forbid(*, actor, user: User, function: str, reason: str, request=No
         user=user, kind=Kind.FUNCTION, function__iexact=function, lifted_at=None
     ).exists():
         raise ValidationError(_("This function is already forbidden to the user."))
-    restriction = AccessRestriction(
-        user=user,
-        kind=Kind.FUNCTION,
-        function=function,
-        reason=reason,
-        created_by=actor,
-        created_at=timezone.now(),
+    restriction = _restriction_new(
+        actor=actor, user=user, kind=Kind.FUNCTION, reason=reason, function=function
     )
-    _with_history_user(restriction, actor).save()
     _record(
         action=AuthEvent.Action.PERMISSION_CHANGE,
         actor=actor,
