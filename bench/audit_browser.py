@@ -40,11 +40,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kstu.settings")
 # The embedded Redis daemonizes into its data directory, so a relative KSTU_VAR_DIR
 # (var/bench) would point its log file nowhere: make it absolute before settings load.
 if os.environ.get("KSTU_VAR_DIR"):
     os.environ["KSTU_VAR_DIR"] = str(Path(os.environ["KSTU_VAR_DIR"]).resolve())
+
+from scratch_db import create_database, drop_database, switch_database  # noqa: E402
 
 # Share of the generated rows (and of the objects) per history table; a table not listed
 # (added later) gets DEFAULT_WEIGHT. Users and permissions change most, reference data least.
@@ -85,43 +88,6 @@ def parse_args():
 
 
 # --------------------------------------------------------------------------- database
-
-
-def database_exists(cursor, name: str) -> bool:
-    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-    return cursor.fetchone() is not None
-
-
-def switch_database(name: str) -> None:
-    """Point the default connection at another database of the same server."""
-    from django.conf import settings
-    from django.db import connections
-
-    connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = name
-    connections["default"].settings_dict["NAME"] = name
-
-
-def create_database(name: str, *, reuse: bool) -> bool:
-    """Create the benchmark database; True when it has to be filled."""
-    from django.db import connection
-
-    quoted = connection.ops.quote_name(name)
-    with connection.cursor() as cursor:
-        if reuse and database_exists(cursor, name):
-            return False
-        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-        cursor.execute(f"CREATE DATABASE {quoted}")
-    return True
-
-
-def drop_database(name: str, home: str) -> None:
-    from django.db import connection
-
-    switch_database(home)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
-    connection.close()
 
 
 # --------------------------------------------------------------------------- data

@@ -45,10 +45,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kstu.settings")
 # The embedded Redis daemonizes into its data directory: make KSTU_VAR_DIR absolute.
 if os.environ.get("KSTU_VAR_DIR"):
     os.environ["KSTU_VAR_DIR"] = str(Path(os.environ["KSTU_VAR_DIR"]).resolve())
+
+from scratch_db import create_database, drop_database, switch_database  # noqa: E402
 
 SENDER = "noreply@kstu.kg"
 
@@ -62,33 +65,6 @@ def parse_args():
 
 
 # --------------------------------------------------------------------------- database
-
-
-def switch_database(name: str) -> None:
-    from django.conf import settings
-    from django.db import connections
-
-    connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = name
-    connections["default"].settings_dict["NAME"] = name
-
-
-def create_database(name: str) -> None:
-    from django.db import connection
-
-    quoted = connection.ops.quote_name(name)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-        cursor.execute(f"CREATE DATABASE {quoted}")
-
-
-def drop_database(name: str, home: str) -> None:
-    from django.db import connection
-
-    switch_database(home)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
-    connection.close()
 
 
 # --------------------------------------------------------------------------- SMTP sink
